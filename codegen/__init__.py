@@ -1,0 +1,1 @@
+"""The code generator: API model JSON → view model → Jinja templates → committed Python."""

@@ -1,0 +1,58 @@
+"""ovirtsdk4-fast: a fast, drop-in replacement for the oVirt Engine Python SDK 4.6.3.
+
+This module only re-exports. Importing it makes the submodules of the official package
+available as attributes and fills the reader and writer registries (API.md M-2).
+"""
+
+from ovirtsdk4._bases import List, Struct
+from ovirtsdk4._connection import Connection, ConnectionBuilder
+from ovirtsdk4.error import (
+    AuthError,
+    ConnectionError,
+    Error,
+    NotFoundError,
+    TimeoutError,
+    XmlError,
+)
+from ovirtsdk4.version import VERSION as _VERSION
+
+__all__ = [
+    "AuthError",
+    "Connection",
+    "ConnectionBuilder",
+    "ConnectionError",
+    "Error",
+    "List",
+    "NotFoundError",
+    "Struct",
+    "TimeoutError",
+    "XmlError",
+    "get_version",
+    "http",
+    "reader",
+    "readers",
+    "service",
+    "services",
+    "types",
+    "writer",
+    "writers",
+    "xml",
+]
+
+
+def get_version():
+    """The version of the official SDK this package is compatible with: ``'4.6.3'``."""
+    return _VERSION
+
+
+from ovirtsdk4 import (  # noqa: E402 - the submodules need the names above
+    http,
+    reader,
+    readers,
+    service,
+    services,
+    types,
+    writer,
+    writers,
+    xml,
+)

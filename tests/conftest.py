@@ -1,0 +1,22 @@
+"""Shared fixtures: the API model, when the checkout has ../shared beside it."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# The generator is not installed: let the tests import it from the checkout. Appended, so that
+# the installed ovirtsdk4 (with its compiled extensions) wins over the source tree.
+sys.path.append(str(ROOT))
+MODEL_PATH = ROOT.parent / "shared" / "model" / "ovirt-api-model.json"
+
+
+@pytest.fixture(scope="session")
+def api_model():
+    """The view model of the real API model (skips when ../shared/model is absent)."""
+    if not MODEL_PATH.is_file():
+        pytest.skip(f"the API model is not at {MODEL_PATH}")
+    from codegen.model import load
+
+    return load(MODEL_PATH)
