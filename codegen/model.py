@@ -7,6 +7,8 @@ import keyword
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen import overlay
+
 FORMAT = "ovirt-api-model/1"
 
 PRIMITIVE_PYTHON_TYPES = {
@@ -15,6 +17,16 @@ PRIMITIVE_PYTHON_TYPES = {
     "Decimal": "float",
     "Integer": "int",
     "String": "str",
+}
+
+
+HTTP_METHODS = {
+    "get": "GET",
+    "list": "GET",
+    "add": "POST",
+    "update": "PUT",
+    "remove": "DELETE",
+    "action": "POST",
 }
 
 
@@ -106,10 +118,96 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A parameter of a service method, as the generated signature and spec use it."""
+
+    name: str  # model name
+    python_name: str
+    wire_name: str | None  # query key or <action> child tag
+    type_name: str
+    kind: str  # primitive | enum | struct
+    is_list: bool
+    request: str  # query | action | body
+
+    @property
+    def check_type(self):
+        """The Python expression of the exact type a value must have (API.md S-4)."""
+        if self.is_list:
+            return "list"
+        if self.kind == "primitive":
+            return PRIMITIVE_PYTHON_TYPES[self.type_name]
+        return "types." + self.type_name
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    kind: str  # get | list | add | update | remove | action
+    path: str | None  # action segment
+    body: Parameter | None  # add/update: the object sent and returned
+    parameters: tuple  # the keyword parameters, in signature order
+    result: str | None  # action: the <action> member returned
+
+    @property
+    def signature(self):
+        names = [self.body.python_name] if self.body else []
+        names += [f"{p.python_name}=None" for p in self.parameters]
+        return ", ".join(["self", *names, "headers=None", "query=None", "wait=True", "**kwargs"])
+
+    @property
+    def checked(self):
+        return ((self.body,) if self.body else ()) + self.parameters
+
+    @property
+    def values(self):
+        """The tuple expression of the checked arguments' values, in spec order."""
+        names = [p.python_name for p in self.checked]
+        return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+
+    @property
+    def http_method(self):
+        return HTTP_METHODS[self.kind]
+
+    @property
+    def target(self):
+        """Where the request goes, relative to the service path."""
+        return "{path}/" + self.path if self.path else "{path}"
+
+
+@dataclass(frozen=True)
+class Locator:
+    name: str
+    service: str
+    path: str | None  # None for the id locator
+    parameter: str | None  # the id locator's parameter name
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    base: str | None  # None means ovirtsdk4.service.Service
+    methods: tuple
+    locators: tuple
+
+    @property
+    def base_class(self):
+        return self.base or "Service"
+
+    @property
+    def path_locators(self):
+        return tuple(loc for loc in self.locators if loc.path is not None)
+
+    @property
+    def id_locator(self):
+        return next((loc for loc in self.locators if loc.path is None), None)
+
+
+@dataclass(frozen=True)
 class Model:
     sha256: str
     structs: tuple
     enums: tuple
+    services: tuple
 
     @property
     def struct_names(self):
@@ -118,6 +216,10 @@ class Model:
     @property
     def enum_names(self):
         return tuple(e.name for e in self.enums)
+
+    @property
+    def service_names(self):
+        return tuple(s.name for s in self.services)
 
 
 def _member(raw):
@@ -170,22 +272,76 @@ def _enum(raw):
     return Enum(name=raw["name"], values=tuple(values))
 
 
-def _topological(structs):
+def _parameter(raw):
+    name = python_name(raw["name"])
+    if name != raw["python_name"]:
+        raise ModelError(f"parameter {raw['name']!r}: model says {raw['python_name']!r}")
+    return Parameter(
+        name=raw["name"],
+        python_name=name,
+        wire_name=raw["wire_name"],
+        type_name=raw["type"],
+        kind=raw["type_kind"],
+        is_list=raw["is_list"],
+        request=raw["request"],
+    )
+
+
+def _method(service_name, raw):
+    sent = [_parameter(p) for p in raw["parameters"] if p["request"] in ("query", "action")]
+    order = overlay.PARAMETER_ORDER.get((service_name, raw["name"]))
+    if order is not None:
+        if sorted(order) != sorted(p.name for p in sent):
+            raise ModelError(f"overlay order of {service_name}.{raw['name']} is out of date")
+        sent.sort(key=lambda p: order.index(p.name))
+    body = [_parameter(p) for p in raw["parameters"] if p["request"] == "body"]
+    result = None
+    if raw["kind"] == "action" and raw["result_parameter"]:
+        out = next(p for p in raw["parameters"] if p["name"] == raw["result_parameter"])
+        result = python_name(out["name"])
+    return Method(
+        name=raw["name"],
+        kind=raw["kind"],
+        path=raw["path"],
+        body=body[0] if body else None,
+        parameters=tuple(sent),
+        result=result,
+    )
+
+
+def _service(raw):
+    return Service(
+        name=raw["name"],
+        base=raw["base"],
+        methods=tuple(_method(raw["name"], m) for m in raw["all_methods"]),
+        locators=tuple(
+            Locator(
+                name=loc["name"],
+                service=loc["service"],
+                path=loc["path"],
+                parameter=python_name(loc["parameters"][0]["name"]) if loc["parameters"] else None,
+            )
+            for loc in raw["all_locators"]
+        ),
+    )
+
+
+def _topological(items):
     """Bases before subclasses, otherwise in model order (the classes must exist to be
     subclassed)."""
-    by_name = {s.name: s for s in structs}
+    by_name = {item.name: item for item in items}
     done, ordered = set(), []
 
-    def visit(struct):
-        if struct.name in done:
+    def visit(item):
+        if item.name in done:
             return
-        if struct.base:
-            visit(by_name[struct.base])
-        done.add(struct.name)
-        ordered.append(struct)
+        if item.base:
+            visit(by_name[item.base])
+        done.add(item.name)
+        ordered.append(item)
 
-    for struct in structs:
-        visit(struct)
+    for item in items:
+        visit(item)
     return tuple(ordered)
 
 
@@ -201,4 +357,8 @@ def load(path):
         sha256=hashlib.sha256(data).hexdigest(),
         structs=_topological(structs),
         enums=tuple(_enum(e) for e in raw["enums"]),
+        services=_topological(
+            [_service(s) for s in raw["services"]]
+            + [Service(name=name, base=None, methods=(), locators=()) for name in overlay.EMPTY_SERVICES]
+        ),
     )

@@ -14,6 +14,7 @@ from ovirtsdk4.error import (
     TimeoutError,
     XmlError,
 )
+from ovirtsdk4.http import Response
 from ovirtsdk4.version import VERSION as _VERSION
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Error",
     "List",
     "NotFoundError",
+    "Response",
     "Struct",
     "TimeoutError",
     "XmlError",

@@ -1,8 +1,36 @@
-"""The base of every generated service, and the future that ``wait=False`` calls return."""
+"""The base of every generated service, and the future that ``wait=False`` calls return.
 
-from ovirtsdk4._pending import not_implemented
+A generated method is a signature and one call to ``Service._invoke`` with its ``Method``
+spec; everything else (argument checks, query and action building, replies, errors) is here,
+once (API.md S-1 … S-6, H-6).
+"""
 
-__all__ = ["Future", "Service"]
+import datetime
+import enum
+from typing import NamedTuple
+
+from ovirtsdk4 import http, reader, types, writer
+from ovirtsdk4.error import AuthError, Error, NotFoundError
+
+__all__ = ["Future", "Method", "Parameter", "Service"]
+
+
+class Parameter(NamedTuple):
+    """A checked argument of a service method."""
+
+    python_name: str
+    wire_name: str | None  # query key or <action> child; None for the body
+    expected: type  # exact type a non-None value must have
+
+
+class Method(NamedTuple):
+    """What a generated service method sends and how its reply is read."""
+
+    kind: str  # get | list | add | update | remove | action
+    path: str | None  # action segment appended to the service path
+    has_body: bool  # add/update: the first parameter is the object sent
+    parameters: tuple  # of Parameter, in the order of the values passed to _invoke
+    result: str | None  # action: the member of the reply's <action> that is returned
 
 
 class Future:
@@ -14,11 +42,56 @@ class Future:
         self._code = code
 
     def wait(self):
-        not_implemented("Future.wait (issue #4)")
+        """Wait for the reply; return what the call with ``wait=True`` returns, or raise what
+        it raises."""
+        return self._code(self._connection.wait(self._context))
+
+
+def _query_value(value):
+    """How a typed method parameter is written in the query (API.md H-1)."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _error_message(response, fault):
+    parts = []
+    if fault is not None:
+        if fault.reason:
+            parts.append(f'Fault reason is "{fault.reason}".')
+        if fault.detail:
+            parts.append(f'Fault detail is "{fault.detail}".')
+    if response is not None:
+        if response.code:
+            parts.append(f"HTTP response code is {response.code}.")
+        if response.message:
+            parts.append(f'HTTP response message is "{response.message}".')
+    return " ".join(parts)
+
+
+def _raise_error(response, fault=None):
+    """Raise the error for a failed reply; the class follows the status (API.md E-3)."""
+    code = response.code if response is not None else None
+    if code in (401, 403):
+        cls = AuthError
+    elif code == 404:
+        cls = NotFoundError
+    else:
+        cls = Error
+    raise cls(_error_message(response, fault), code=code, fault=fault)
 
 
 class Service:
     """A service bound to a path of the API; creating one does no I/O (API.md S-1)."""
+
+    _locators = {}  # URL segment → name of the locator method
+    _id_locator = None  # name of the locator method that takes an id
 
     def __init__(self, connection, path):
         self._connection = connection
@@ -26,3 +99,119 @@ class Service:
 
     def __str__(self):
         return f"{type(self).__name__}:{self._path}"
+
+    def service(self, path):
+        """The service at ``path``, relative to this one (API.md S-2, C-17)."""
+        if not path:
+            return self
+        segment, _, rest = path.partition("/")
+        locator = self._locators.get(segment)
+        if locator is not None:
+            return getattr(self, locator)().service(rest)
+        if self._id_locator is not None:
+            return getattr(self, self._id_locator)(segment).service(rest)
+        raise Error(f"The path \"{path}\" doesn't correspond to any service")
+
+    @staticmethod
+    def _check_types(checks):
+        """Raise one ``TypeError`` naming every ``(name, value, expected)`` whose value is
+        neither ``None`` nor of exactly the expected type (API.md S-4)."""
+        messages = [
+            f"The '{name}' parameter should be of type '{expected.__name__}', "
+            f"but it is of type '{type(value).__name__}'."
+            for name, value, expected in checks
+            if value is not None and type(value) is not expected
+        ]
+        if messages:
+            raise TypeError(" ".join(messages))
+
+    def _invoke(self, method, values, headers, query, wait, kwargs):
+        """Check the arguments, send the request and return the result, or a ``Future``."""
+        parameters = method.parameters
+        if "async" in kwargs:
+            values = tuple(
+                kwargs["async"] if p.python_name == "async_" else v
+                for p, v in zip(parameters, values)
+            )
+        Service._check_types(
+            (p.python_name, v, p.expected) for p, v in zip(parameters, values)
+        )
+        kind = method.kind
+        request = http.Request(
+            method=_HTTP_METHODS[kind],
+            path=f"{self._path}/{method.path}" if method.path else self._path,
+            query=dict(query) if query else {},
+            headers=dict(headers) if headers else {},
+        )
+        if kind == "action":
+            action = types.Action()
+            for parameter, value in zip(parameters, values):
+                setattr(action, parameter.python_name, value)
+            request.body = writer.Writer.write(action, indent=True)
+        else:
+            if method.has_body:
+                request.body = writer.Writer.write(values[0], indent=True)
+            for parameter, value in zip(parameters, values):
+                if value is not None and parameter.wire_name is not None:
+                    request.query[parameter.wire_name] = _query_value(value)
+        context = self._connection.send(request)
+        future = Future(self._connection, context, lambda response: self._reply(method, response))
+        if not wait:
+            return future
+        return future.wait()
+
+    def _reply(self, method, response):
+        kind = method.kind
+        if response.code not in _SUCCESS[kind]:
+            self._check_fault(response)
+        if kind == "remove":
+            return None
+        if kind == "action":
+            action = self._check_action(response)
+            return getattr(action, method.result) if method.result else None
+        return self._read_body(response)
+
+    def _read_body(self, response):
+        if not response.body:
+            _raise_error(response)
+        self._connection.check_xml_content_type(response)
+        return reader.Reader.read(response.body)
+
+    def _check_fault(self, response):
+        """Raise the error a failed reply carries (API.md S-6)."""
+        body = self._read_body(response)
+        if isinstance(body, types.Fault):
+            _raise_error(response, body)
+        if isinstance(body, types.Action) and body.fault is not None:
+            _raise_error(response, body.fault)
+        raise Error(f"Expected a fault, but got {type(body).__name__}")
+
+    def _check_action(self, response):
+        body = self._read_body(response)
+        if isinstance(body, types.Fault):
+            _raise_error(response, body)
+        if isinstance(body, types.Action):
+            if body.fault is not None:
+                _raise_error(response, body.fault)
+            return body
+        raise Error(f"Expected a fault or action, but got {type(body).__name__}")
+
+
+_HTTP_METHODS = {
+    "get": "GET",
+    "list": "GET",
+    "add": "POST",
+    "update": "PUT",
+    "remove": "DELETE",
+    "action": "POST",
+}
+
+# Status codes accepted as success, by method kind (API.md H-6).
+_SUCCESS = {
+    "get": (200,),
+    "list": (200,),
+    "add": (200, 201, 202),
+    "update": (200,),
+    "remove": (200,),
+    "action": (200, 201, 202),
+}

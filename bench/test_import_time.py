@@ -1,0 +1,111 @@
+"""Benchmark: wall time of ``python -c "import ovirtsdk4"`` in a fresh subprocess.
+
+Implementations:
+
+* ``ours``: ``sys.executable``, importing the ``ovirtsdk4`` that this pytest
+  process would import (its directory is put on the child's PYTHONPATH);
+* ``official``: the interpreter named by ``$OVIRTSDK_REF_PYTHON`` (a venv with
+  ``ovirt-engine-sdk-python==4.6.3``); skipped when that is unset.
+
+Each interpreter is also timed running ``python -c "pass"`` (``baseline``), so
+the reader can subtract interpreter start-up: nothing is subtracted here, and
+nothing is asserted about the times.
+
+Run::
+
+    OVIRTSDK_REF_PYTHON=/work/ref/bin/python python -m pytest bench/test_import_time.py
+
+All four timings land in one pytest-benchmark table.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+REF_PYTHON_ENV = "OVIRTSDK_REF_PYTHON"
+
+SNIPPETS = {
+    "import": "import ovirtsdk4",
+    "baseline": "pass",
+}
+
+_LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECODE")
+
+
+def _ours_pythonpath():
+    spec = importlib.util.find_spec("ovirtsdk4")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    pkg_dir = list(spec.submodule_search_locations)[0]
+    return os.path.dirname(os.path.abspath(pkg_dir))
+
+
+def _interpreter(implementation):
+    """(python, env) for an implementation, or a pytest skip/fail."""
+    env = dict(os.environ)
+    for key in _LEAKY_ENV:
+        env.pop(key, None)
+    if implementation == "ours":
+        path = _ours_pythonpath()
+        if path is None:
+            pytest.fail("ovirtsdk4 is not importable in the benchmark environment")
+        env["PYTHONPATH"] = path
+        return sys.executable, env
+    python = os.environ.get(REF_PYTHON_ENV)
+    if not python:
+        pytest.skip(
+            "%s is not set; point it at a Python with ovirt-engine-sdk-python==4.6.3"
+            % REF_PYTHON_ENV
+        )
+    if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+        pytest.skip("%s=%r is not an executable file" % (REF_PYTHON_ENV, python))
+    return python, env
+
+
+@pytest.fixture(scope="module")
+def empty_cwd():
+    # An empty working directory, so that ``-c`` (which puts the cwd first on
+    # sys.path) cannot pick up the work tree's ovirtsdk4 by accident.
+    with tempfile.TemporaryDirectory() as path:
+        yield path
+
+
+@pytest.mark.parametrize("snippet", sorted(SNIPPETS))
+@pytest.mark.parametrize("implementation", ["ours", "official"])
+def test_import_time(request, implementation, snippet, empty_cwd):
+    python, env = _interpreter(implementation)
+    cmd = [python, "-c", SNIPPETS[snippet]]
+
+    # Untimed pre-flight run: checks that the import works and warms the
+    # bytecode and OS file caches.
+    proc = subprocess.run(cmd, cwd=empty_cwd, env=env, capture_output=True, timeout=120)
+    if proc.returncode != 0:
+        pytest.fail(
+            "%s failed (rc=%d):\n%s"
+            % (" ".join(cmd), proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:])
+        )
+
+    def run():
+        subprocess.run(
+            cmd,
+            cwd=empty_cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            # No timeout here: with one, subprocess polls the child with
+            # growing sleeps, which quantises the measured time (the
+            # untimed pre-flight run above has one).
+        )
+
+    # Requested only now: pytest-benchmark reports an error for a benchmark
+    # fixture that a skipped or failed test never used.
+    benchmark = request.getfixturevalue("benchmark")
+    benchmark.group = "import ovirtsdk4 (fresh subprocess)"
+    benchmark.extra_info["python"] = python
+    benchmark.extra_info["command"] = SNIPPETS[snippet]
+    benchmark.pedantic(run, rounds=15, iterations=1, warmup_rounds=1)
