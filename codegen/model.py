@@ -359,6 +359,9 @@ def load(path):
         enums=tuple(_enum(e) for e in raw["enums"]),
         services=_topological(
             [_service(s) for s in raw["services"]]
-            + [Service(name=name, base=None, methods=(), locators=()) for name in overlay.EMPTY_SERVICES]
+            + [
+                Service(name=name, base=None, methods=(), locators=())
+                for name in overlay.EMPTY_SERVICES
+            ]
         ),
     )

@@ -110,7 +110,7 @@ class Service:
             return getattr(self, locator)().service(rest)
         if self._id_locator is not None:
             return getattr(self, self._id_locator)(segment).service(rest)
-        raise Error(f"The path \"{path}\" doesn't correspond to any service")
+        raise Error(f'The path "{path}" doesn\'t correspond to any service')
 
     @staticmethod
     def _check_types(checks):
@@ -131,10 +131,10 @@ class Service:
         if "async" in kwargs:
             values = tuple(
                 kwargs["async"] if p.python_name == "async_" else v
-                for p, v in zip(parameters, values)
+                for p, v in zip(parameters, values, strict=True)
             )
         Service._check_types(
-            (p.python_name, v, p.expected) for p, v in zip(parameters, values)
+            (p.python_name, v, p.expected) for p, v in zip(parameters, values, strict=True)
         )
         kind = method.kind
         request = http.Request(
@@ -145,13 +145,13 @@ class Service:
         )
         if kind == "action":
             action = types.Action()
-            for parameter, value in zip(parameters, values):
+            for parameter, value in zip(parameters, values, strict=True):
                 setattr(action, parameter.python_name, value)
             request.body = writer.Writer.write(action, indent=True)
         else:
             if method.has_body:
                 request.body = writer.Writer.write(values[0], indent=True)
-            for parameter, value in zip(parameters, values):
+            for parameter, value in zip(parameters, values, strict=True):
                 if value is not None and parameter.wire_name is not None:
                     request.query[parameter.wire_name] = _query_value(value)
         context = self._connection.send(request)
