@@ -20,6 +20,14 @@ PRIMITIVE_PYTHON_TYPES = {
 }
 
 
+CODEC_KINDS = {
+    "Boolean": "boolean",
+    "Date": "date",
+    "Decimal": "decimal",
+    "Integer": "integer",
+    "String": "string",
+}
+
 HTTP_METHODS = {
     "get": "GET",
     "list": "GET",
@@ -55,6 +63,29 @@ class Member:
     xml_tag: str
     xml_item_tag: str | None
     link_rel: str | None
+
+    @property
+    def codec_kind(self):
+        """How the XML codec reads and writes the value (``ovirtsdk4/_xml/codec.pyx``)."""
+        return CODEC_KINDS.get(self.type_name, self.kind)
+
+    @property
+    def codec_row(self):
+        """The member's row in the codec tables, as a Python literal."""
+        target = None if self.kind == "primitive" else self.type_name
+        return repr(
+            (
+                self.python_name,
+                self.xml_tag,
+                self.codec_kind,
+                target,
+                self.is_list,
+                self.xml_item_tag,
+                self.is_link,
+                self.link_rel,
+                self.is_xml_attribute,
+            )
+        )
 
     @property
     def is_checked(self):

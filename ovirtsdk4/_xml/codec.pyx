@@ -1,0 +1,456 @@
+# cython: language_level=3
+"""Reading and writing every struct type, driven by per-type member tables.
+
+The tables are generated from the API model (``ovirtsdk4/_schema.py``) and registered here
+with ``Schema.struct``; ``Schema.seal`` resolves the references between types. One small
+loop then reads any struct (``read_struct``) and one writes any struct (``write_struct``):
+
+* objects are made without ``__init__`` and without the checking setters: a copy of the
+  type's template dict (every ``_name`` key, ``None``, in constructor order) becomes the
+  instance ``__dict__`` (API.md T-2), and parsed values are stored into it;
+* child tags are found through a small open-addressing hash table of the type's tags, on the
+  borrowed name the cursor gives; unknown children are skipped with their subtree;
+* ``<link rel=... href=...>`` children become empty ``List`` objects with that ``href`` (or set
+  the ``href`` of a list read inline), after all children (API.md R-4);
+* writing follows the official element order: ``href`` and ``id`` attributes, then the plain
+  members, then the link members, each group in model order (API.md W-4).
+"""
+
+from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_SetItem
+from cpython.list cimport PyList_Append
+from cpython.object cimport PyObject, PyTypeObject
+from libc.stdint cimport uint32_t
+from libc.stdlib cimport calloc, free
+from libc.string cimport strcmp
+
+from ovirtsdk4._xml.core cimport (
+    Cursor,
+    Emitter,
+    parse_boolean_c,
+    parse_date_c,
+    parse_decimal_c,
+    parse_integer_c,
+)
+from ovirtsdk4._xml.xmlstring cimport xmlChar
+
+
+cdef extern from "Python.h":
+    const char* PyUnicode_AsUTF8AndSize(object text, Py_ssize_t* size) except NULL
+
+import enum as _enum
+
+from ovirtsdk4._bases import List
+from ovirtsdk4.error import XmlError
+
+cdef enum Kind:
+    K_STRING = 0
+    K_BOOLEAN = 1
+    K_INTEGER = 2
+    K_DECIMAL = 3
+    K_DATE = 4
+    K_ENUM = 5
+    K_STRUCT = 6
+
+cdef dict _KINDS = {
+    "string": K_STRING,
+    "boolean": K_BOOLEAN,
+    "integer": K_INTEGER,
+    "decimal": K_DECIMAL,
+    "date": K_DATE,
+    "enum": K_ENUM,
+    "struct": K_STRUCT,
+}
+
+cdef object _List = List
+cdef tuple _NO_ARGS = ()
+cdef object _Enum = _enum.Enum
+cdef str _HREF = "_href"
+
+
+cdef class Member:
+    """One member of a struct type, as read from and written to XML."""
+
+    cdef readonly str name            # python name
+    cdef readonly str storage         # key in the instance __dict__
+    cdef bytes _tag                   # element or attribute name, UTF-8
+    cdef bytes _item_tag              # lists: the item element name
+    cdef readonly int kind
+    cdef readonly bint is_list
+    cdef readonly bint is_link
+    cdef readonly bint is_attribute
+    cdef readonly str link_rel
+    cdef readonly object target_name  # struct or enum class name
+    cdef readonly StructInfo struct   # K_STRUCT: the item type
+    cdef dict enum_values             # K_ENUM: wire value -> member
+    cdef dict enum_values_folded      # K_ENUM: lower-cased wire value -> member (attributes)
+
+    @property
+    def tag(self):
+        return self._tag.decode()
+
+
+cdef class StructInfo:
+    """A struct type's tables: its class, tags, template dict, members and tag index."""
+
+    cdef readonly object cls
+    cdef readonly str tag
+    cdef readonly str plural
+    cdef bytes _tag
+    cdef bytes _plural
+    cdef dict template
+    cdef readonly tuple members
+    cdef tuple elements               # element members in write order: plain, then links
+    cdef Member id_member             # the ``id`` XML attribute, or None
+    cdef dict links                   # link rel -> Member
+    # Open-addressing index of element tags: _keys[i] is borrowed from the member's _tag.
+    cdef const char** _keys
+    cdef PyObject** _slots
+    cdef uint32_t _mask
+
+    def __dealloc__(self):
+        free(self._keys)
+        free(self._slots)
+
+    cdef int _index(self) except -1:
+        cdef Py_ssize_t size = 8
+        cdef Member m
+        cdef uint32_t i
+        while size < 2 * len(self.elements) + 2:
+            size *= 2
+        self._keys = <const char**>calloc(size, sizeof(char*))
+        self._slots = <PyObject**>calloc(size, sizeof(PyObject*))
+        if self._keys == NULL or self._slots == NULL:
+            raise MemoryError()
+        self._mask = <uint32_t>(size - 1)
+        for m in self.elements:
+            i = _hash(m._tag) & self._mask
+            while self._keys[i] != NULL:
+                i = (i + 1) & self._mask
+            self._keys[i] = m._tag
+            self._slots[i] = <PyObject*>m
+        return 0
+
+    cdef inline Member find(self, const char* name):
+        cdef uint32_t i = _hash(name) & self._mask
+        while self._keys[i] != NULL:
+            if strcmp(self._keys[i], name) == 0:
+                return <Member>self._slots[i]
+            i = (i + 1) & self._mask
+        return None
+
+
+cdef inline uint32_t _hash(const char* s) noexcept:
+    """FNV-1a over a NUL-terminated string."""
+    cdef uint32_t h = 2166136261u
+    while s[0] != 0:
+        h = (h ^ <unsigned char>s[0]) * 16777619u
+        s += 1
+    return h
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+cdef object _new_list(object href):
+    cdef object result = _List.__new__(_List)
+    result._href = href
+    return result
+
+
+cdef object _read_value(Cursor c, Member m):
+    """The value of the child element ``m`` the cursor is on; moves past it."""
+    cdef int kind = m.kind
+    if kind == K_STRING:
+        return c.text()
+    if kind == K_STRUCT:
+        return read_struct(c, m.struct)
+    try:
+        if kind == K_ENUM:
+            return c.enum_value(m.enum_values)
+        if kind == K_INTEGER:
+            return c.integer()
+        if kind == K_BOOLEAN:
+            return c.boolean()
+        if kind == K_DATE:
+            return c.date()
+        return c.decimal()
+    except ValueError as error:
+        raise XmlError(f"Invalid value of <{m.tag}>: {error}") from error
+
+
+cdef object _parse_text(int kind, Member m, object text):
+    if text is None:
+        return None
+    if kind == K_STRING:
+        return text
+    if kind == K_ENUM:
+        return m.enum_values.get(text)
+    cdef Py_ssize_t n
+    cdef const char* s = PyUnicode_AsUTF8AndSize(text, &n)
+    try:
+        if kind == K_INTEGER:
+            return parse_integer_c(s, n)
+        if kind == K_BOOLEAN:
+            return parse_boolean_c(s, n)
+        if kind == K_DATE:
+            return parse_date_c(s, n)
+        return parse_decimal_c(s, n)
+    except ValueError as error:
+        raise XmlError(f"Invalid value in <{m.tag}>: {error}") from error
+
+
+cdef object _read_member(Cursor c, Member m):
+    cdef list texts
+    cdef int kind = m.kind
+    if not m.is_list:
+        return _read_value(c, m)
+    if kind == K_STRUCT:
+        return read_list(c, m.struct)
+    texts = c.texts()
+    if kind == K_STRING:
+        return texts
+    return [_parse_text(kind, m, text) for text in texts]
+
+
+cdef object _read_id(Cursor c, Member m):
+    cdef object text = c.attr(b"id")
+    if text is None or m.kind == K_STRING:
+        return text
+    if m.kind == K_ENUM:
+        return m.enum_values_folded.get(text.lower())
+    return _parse_text(m.kind, m, text)
+
+
+cdef object read_struct(Cursor c, StructInfo info):
+    """Reads the element the cursor is on (whatever its tag) as an ``info`` object and moves
+    past it."""
+    cdef type cls = info.cls
+    cdef object obj = (<PyTypeObject*>cls).tp_new(cls, <PyObject*>_NO_ARGS, NULL)
+    cdef dict values = PyDict_Copy(info.template)
+    cdef const xmlChar* name
+    cdef Member m
+    cdef list links = None
+    cdef object href = c.attr(b"href")
+    if href is not None:
+        values[_HREF] = href
+    if info.id_member is not None:
+        values[info.id_member.storage] = _read_id(c, info.id_member)
+    if c.enter():
+        while c.next_start():
+            name = c.name()
+            m = info.find(<const char*>name)
+            if m is not None:
+                PyDict_SetItem(values, m.storage, _read_member(c, m))
+                continue
+            if strcmp(<const char*>name, b"link") == 0 and info.links:
+                m = info.links.get(c.attr(b"rel"))
+                href = c.attr(b"href")
+                if m is not None and href is not None:
+                    if links is None:
+                        links = []
+                    links.append((m, href))
+            c.skip()
+        c.leave()
+    if links is not None:
+        for m, href in links:
+            current = <object>PyDict_GetItem(values, m.storage)
+            if isinstance(current, _List):
+                current._href = href
+            else:
+                PyDict_SetItem(values, m.storage, _new_list(href))
+    obj.__dict__ = values
+    return obj
+
+
+cdef object read_list(Cursor c, StructInfo info):
+    """Reads the container element the cursor is on as a ``List`` of ``info`` objects (items
+    of any tag) and moves past it."""
+    cdef object result = _new_list(c.attr(b"href"))
+    if c.enter():
+        while c.next_start():
+            PyList_Append(result, read_struct(c, info))
+        c.leave()
+    return result
+
+
+def read_one(Cursor cursor, StructInfo info):
+    """``XxxReader.read_one``: the next element as an ``info`` object, or None."""
+    if not cursor.next_start():
+        return None
+    return read_struct(cursor, info)
+
+
+def read_many(Cursor cursor, StructInfo info):
+    """``XxxReader.read_many``: the next container element as a ``List`` (empty if none)."""
+    if not cursor.next_start():
+        return _new_list(None)
+    return read_list(cursor, info)
+
+
+def iter_many(Cursor cursor, StructInfo info):
+    """Yields the items of the next container element one by one, reading only as far as
+    needed (constant memory over a streamed cursor)."""
+    if not cursor.next_start():
+        return
+    if cursor.enter():
+        while cursor.next_start():
+            yield read_struct(cursor, info)
+        cursor.leave()
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+cdef str _render(Member m, object value):
+    """The text of a primitive or enum value (API.md W-3)."""
+    cdef int kind = m.kind
+    if kind == K_STRING:
+        return value
+    if kind == K_BOOLEAN:
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+    elif kind == K_INTEGER:
+        if isinstance(value, int):
+            return str(value)
+    elif kind == K_DECIMAL:
+        if isinstance(value, float):
+            return str(value)
+    elif kind == K_DATE:
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+    elif isinstance(value, _Enum):
+        return value.value
+    raise TypeError(
+        f"The value {value!r} of '{m.name}' isn't valid: expected {_KIND_NAMES[kind]}"
+    )
+
+
+cdef tuple _KIND_NAMES = ("a str", "a bool", "an int", "a float", "a datetime", "an enum", "")
+
+
+cdef int _write_member(Emitter e, Member m, object value) except -1:
+    cdef const char* tag = m._tag
+    cdef const char* item_tag
+    if not m.is_list:
+        if m.kind == K_STRUCT:
+            return write_struct(e, value, m.struct, tag)
+        return e.element_c(tag, _render(m, value))
+    e.start_c(tag)
+    item_tag = m._item_tag
+    if m.kind == K_STRUCT:
+        for item in value:
+            write_struct(e, item, m.struct, item_tag)
+    else:
+        for item in value:
+            if item is not None:
+                e.element_c(item_tag, _render(m, item))
+    return e.end()
+
+
+cdef int write_struct(Emitter e, object obj, StructInfo info, const char* tag) except -1:
+    """Writes ``obj`` as an ``info`` element named ``tag``."""
+    cdef Member m
+    cdef object value
+    e.start_c(tag)
+    value = obj.href
+    if value is not None:
+        e.attribute_c(b"href", value)
+    if info.id_member is not None:
+        value = getattr(obj, info.id_member.storage)
+        if value is not None:
+            e.attribute_c(b"id", _render(info.id_member, value))
+    for m in info.elements:
+        value = getattr(obj, m.storage)
+        if value is not None:
+            _write_member(e, m, value)
+    return e.end()
+
+
+def write_one(obj, Emitter emitter, StructInfo info, tag=None):
+    """``XxxWriter.write_one``: ``obj`` as an element named ``tag`` (default: the type's)."""
+    cdef bytes name = info._tag if tag is None else (<str>tag).encode("utf-8")
+    write_struct(emitter, obj, info, name)
+
+
+def write_many(objs, Emitter emitter, StructInfo info, singular=None, plural=None):
+    """``XxxWriter.write_many``: a container named ``plural`` holding each of ``objs``."""
+    cdef bytes item = info._tag if singular is None else (<str>singular).encode("utf-8")
+    cdef bytes container = info._plural if plural is None else (<str>plural).encode("utf-8")
+    emitter.start_c(container)
+    href = getattr(objs, "href", None)
+    if href is not None:
+        emitter.attribute_c(b"href", href)
+    for obj in objs:
+        write_struct(emitter, obj, info, item)
+    emitter.end()
+
+
+# -- the schema ------------------------------------------------------------------------------
+
+cdef class Schema:
+    """Every struct type's tables, by class and by name."""
+
+    cdef readonly dict by_class
+    cdef readonly dict by_name
+    cdef readonly dict by_plural
+    cdef dict _enums
+    cdef bint _sealed
+
+    def __init__(self):
+        self.by_class = {}
+        self.by_name = {}
+        self.by_plural = {}
+        self._enums = {}
+
+    def enum(self, cls):
+        """Registers an enum class, so that members can refer to it by name."""
+        self._enums[cls.__name__] = cls
+
+    def struct(self, cls, str tag, str plural, tuple template, tuple members):
+        """Registers a struct type. ``template`` lists the storage keys in constructor order;
+        each member is ``(python_name, xml_tag, kind, target, is_list, item_tag, is_link,
+        link_rel, is_attribute)``, in model order."""
+        cdef StructInfo info = StructInfo.__new__(StructInfo)
+        cdef Member m
+        cdef list built = []
+        info.cls = cls
+        info.tag, info.plural = tag, plural
+        info._tag, info._plural = tag.encode("utf-8"), plural.encode("utf-8")
+        info.template = dict.fromkeys(template)
+        for name, xml_tag, kind, target, is_list, item_tag, is_link, link_rel, is_attr in members:
+            m = Member.__new__(Member)
+            m.name = name
+            m.storage = "_" + name
+            m._tag = xml_tag.encode("utf-8")
+            m._item_tag = item_tag.encode("utf-8") if item_tag is not None else None
+            m.kind = _KINDS[kind]
+            m.is_list, m.is_link, m.is_attribute = is_list, is_link, is_attr
+            m.link_rel = link_rel
+            m.target_name = target
+            built.append(m)
+        info.members = tuple(built)
+        info.elements = tuple(
+            [m for m in built if not m.is_attribute and not m.is_link]
+            + [m for m in built if not m.is_attribute and m.is_link]
+        )
+        info.links = {m.link_rel: m for m in built if m.link_rel is not None}
+        info.id_member = next((m for m in built if m.is_attribute and m.name == "id"), None)
+        info._index()
+        self.by_class[cls] = info
+        self.by_name[cls.__name__] = info
+        self.by_plural[plural] = info
+        return info
+
+    def seal(self):
+        """Resolves every member's struct or enum type; call once, after the last ``struct``."""
+        cdef StructInfo info
+        cdef Member m
+        for info in self.by_name.values():
+            for m in info.members:
+                if m.kind == K_STRUCT:
+                    m.struct = self.by_name[m.target_name]
+                elif m.kind == K_ENUM:
+                    cls = self._enums[m.target_name]
+                    m.enum_values = {member.value: member for member in cls}
+                    m.enum_values_folded = {member.value.lower(): member for member in cls}
+        self._sealed = True
