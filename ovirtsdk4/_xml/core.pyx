@@ -1,0 +1,845 @@
+# cython: language_level=3
+"""The XML engine: a cursor over libxml2's xmlTextReader, an emitter over its xmlTextWriter,
+the parse primitives and the ``TZ`` tzinfo. See core.pxd for the Cython API.
+
+Ownership: a Cursor owns its reader and text buffer, an Emitter its writer and buffer; each is
+freed only in ``__dealloc__`` (or ``close()``, which leaves NULL behind; every libxml2 function
+we call accepts NULL). libxml2's errors are captured per reader by a structured handler and
+raised from one place, ``Cursor._fail``; libxml2 never prints.
+
+Security: the reader runs with XML_PARSE_NONET and without NOENT, DTDLOAD, XINCLUDE or HUGE, so
+no file or network access happens, external entities are never loaded and libxml2's depth,
+name and text-size limits apply; documents that declare a DOCTYPE are refused outright, which
+also rules out internal entity bombs.
+"""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.datetime cimport datetime_new, import_datetime
+from cpython.long cimport PyLong_FromLongLong
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8
+from libc.limits cimport INT_MAX
+from libc.stdlib cimport free, realloc
+from libc.string cimport memcpy, strlen
+
+from ovirtsdk4._xml.globals cimport xmlFree
+from ovirtsdk4._xml.parser cimport XML_PARSE_NONET
+from ovirtsdk4._xml.tree cimport (
+    xmlBufferContent,
+    xmlBufferCreate,
+    xmlBufferEmpty,
+    xmlBufferFree,
+    xmlBufferLength,
+)
+from ovirtsdk4._xml.xmlerror cimport XML_ERR_ERROR, xmlError, xmlStructuredErrorFunc
+from ovirtsdk4._xml.xmlreader cimport (
+    XML_READER_TYPE_CDATA,
+    XML_READER_TYPE_SIGNIFICANT_WHITESPACE,
+    XML_READER_TYPE_TEXT,
+    XML_READER_TYPE_WHITESPACE,
+    xmlFreeTextReader,
+    xmlReaderForIO,
+    xmlReaderForMemory,
+    xmlTextReaderConstValue,
+    xmlTextReaderGetAttribute,
+    xmlTextReaderGetParserColumnNumber,
+    xmlTextReaderGetParserLineNumber,
+    xmlTextReaderSetStructuredErrorHandler,
+)
+from ovirtsdk4._xml.xmlwriter cimport (
+    xmlFreeTextWriter,
+    xmlNewTextWriterMemory,
+    xmlTextWriterEndElement,
+    xmlTextWriterFlush,
+    xmlTextWriterSetIndent,
+    xmlTextWriterSetIndentString,
+    xmlTextWriterStartElement,
+    xmlTextWriterWriteAttribute,
+    xmlTextWriterWriteElement,
+)
+
+import datetime as _datetime
+
+from ovirtsdk4.error import XmlError
+
+import_datetime()
+
+cdef int _OPTIONS = XML_PARSE_NONET
+cdef Py_ssize_t DEFAULT_CHUNK = 65536
+
+
+# ---------------------------------------------------------------------------------------------
+# TZ and the parse primitives
+# ---------------------------------------------------------------------------------------------
+
+cdef class TZ(tzinfo):
+    """A fixed offset from UTC: ``TZ(minutes, name)``; ``dst()`` is None, ``tzname()`` the name.
+
+    Picklable and deep-copyable (it re-creates itself from its two arguments).
+    """
+
+    def __init__(self, minutes, name):
+        self.minutes = minutes
+        self.name = name
+        self._delta = _datetime.timedelta(minutes=minutes)
+
+    def utcoffset(self, date_time):
+        return self._delta
+
+    def dst(self, date_time):
+        return None
+
+    def tzname(self, date_time):
+        return self.name
+
+    def __getinitargs__(self):
+        return (self.minutes, self.name)
+
+    def __reduce__(self):
+        return (type(self), (self.minutes, self.name))
+
+    def __repr__(self):
+        return f"{type(self).__module__}.TZ({self.minutes!r}, {self.name!r})"
+
+
+cdef TZ _UTC = TZ(0, "UTC")
+cdef dict _TZ_CACHE = {}
+
+
+cdef inline str _decode(const char* s, Py_ssize_t n):
+    return PyUnicode_DecodeUTF8(s, n, NULL)
+
+
+cdef object parse_boolean_c(const char* s, Py_ssize_t n):
+    cdef char c
+    if n == 1:
+        c = s[0]
+        if c == c'1':
+            return True
+        if c == c'0':
+            return False
+    elif n == 4:
+        if ((s[0] | 32) == c't' and (s[1] | 32) == c'r' and (s[2] | 32) == c'u'
+                and (s[3] | 32) == c'e'):
+            return True
+    elif n == 5:
+        if ((s[0] | 32) == c'f' and (s[1] | 32) == c'a' and (s[2] | 32) == c'l'
+                and (s[3] | 32) == c's' and (s[4] | 32) == c'e'):
+            return False
+    raise ValueError("The text '%s' isn't a valid boolean value" % _decode(s, n).lower())
+
+
+cdef object parse_integer_c(const char* s, Py_ssize_t n):
+    cdef Py_ssize_t i = 0
+    cdef long long v = 0
+    cdef bint neg = False
+    if 0 < n <= 18:  # at most 18 digits: no long long overflow
+        if s[0] == c'-' or s[0] == c'+':
+            neg = s[0] == c'-'
+            i = 1
+        if i < n:
+            while i < n and c'0' <= s[i] <= c'9':
+                v = v * 10 + (s[i] - c'0')
+                i += 1
+            if i == n:
+                return PyLong_FromLongLong(-v if neg else v)
+    # Anything else (spaces, underscores, big numbers, errors) gets Python's int() rules.
+    text = _decode(s, n)
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("The text '%s' isn't a valid integer value" % text) from None
+
+
+cdef object parse_decimal_c(const char* s, Py_ssize_t n):
+    text = _decode(s, n)
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError("The text '%s' isn't a valid decimal value" % text) from None
+
+
+cdef inline int _digits(const char* s, Py_ssize_t* pos, Py_ssize_t end, int lo, int hi):
+    """Reads lo..hi ASCII digits at s[pos]; returns the value or -1."""
+    cdef int v = 0
+    cdef int count = 0
+    cdef Py_ssize_t i = pos[0]
+    while i < end and count < hi and c'0' <= s[i] <= c'9':
+        v = v * 10 + (s[i] - c'0')
+        i += 1
+        count += 1
+    if count < lo:
+        return -1
+    pos[0] = i
+    return v
+
+
+cdef inline bint _expect(const char* s, Py_ssize_t* pos, Py_ssize_t end, char c):
+    if pos[0] < end and s[pos[0]] == c:
+        pos[0] += 1
+        return True
+    return False
+
+
+cdef object _tz_for(const char* s):
+    """The cached TZ for a ``±HH:MM`` suffix (6 bytes, already checked to be digits)."""
+    key = PyBytes_FromStringAndSize(s, 6)
+    tz = _TZ_CACHE.get(key)
+    if tz is None:
+        hours = (s[1] - c'0') * 10 + (s[2] - c'0')
+        minutes = (s[4] - c'0') * 10 + (s[5] - c'0')
+        if hours >= 24 or minutes >= 60:
+            return None
+        offset = hours * 60 + minutes
+        tz = TZ(-offset if s[0] == c'-' else offset, key.decode("ascii"))
+        if len(_TZ_CACHE) < 4096:
+            _TZ_CACHE[key] = tz
+    return tz
+
+
+cdef inline bint _isdigit(char c):
+    return c'0' <= c <= c'9'
+
+
+cdef object parse_date_c(const char* s, Py_ssize_t n):
+    """``YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM]``; month, day and time fields take one or two
+    digits and the fraction one to six, like the official ``strptime`` format."""
+    cdef Py_ssize_t end = n
+    cdef Py_ssize_t pos = 0
+    cdef int year, month, day, hour, minute, second
+    cdef int usec = 0
+    cdef int digits
+    cdef object tz = None
+    if n > 0 and s[n - 1] == c'Z':
+        tz = _UTC
+        end = n - 1
+    elif (n >= 6 and (s[n - 6] == c'+' or s[n - 6] == c'-') and _isdigit(s[n - 5])
+            and _isdigit(s[n - 4]) and s[n - 3] == c':' and _isdigit(s[n - 2])
+            and _isdigit(s[n - 1])):
+        tz = _tz_for(s + n - 6)
+        end = n - 6
+        if tz is None:
+            return _bad_date(s, n)
+    year = _digits(s, &pos, end, 4, 4)
+    if year < 0 or not _expect(s, &pos, end, c'-'):
+        return _bad_date(s, n)
+    month = _digits(s, &pos, end, 1, 2)
+    if month < 0 or not _expect(s, &pos, end, c'-'):
+        return _bad_date(s, n)
+    day = _digits(s, &pos, end, 1, 2)
+    if day < 0 or not (_expect(s, &pos, end, c'T') or _expect(s, &pos, end, c't')):
+        return _bad_date(s, n)
+    hour = _digits(s, &pos, end, 1, 2)
+    if hour < 0 or not _expect(s, &pos, end, c':'):
+        return _bad_date(s, n)
+    minute = _digits(s, &pos, end, 1, 2)
+    if minute < 0 or not _expect(s, &pos, end, c':'):
+        return _bad_date(s, n)
+    second = _digits(s, &pos, end, 1, 2)
+    if second < 0:
+        return _bad_date(s, n)
+    if _expect(s, &pos, end, c'.'):
+        digits = 0
+        while pos < end and _isdigit(s[pos]) and digits < 6:
+            usec = usec * 10 + (s[pos] - c'0')
+            pos += 1
+            digits += 1
+        if digits == 0:
+            return _bad_date(s, n)
+        while digits < 6:
+            usec *= 10
+            digits += 1
+    if pos != end:
+        return _bad_date(s, n)
+    try:
+        return datetime_new(year, month, day, hour, minute, second, usec, tz)
+    except ValueError:
+        return _bad_date(s, n)
+
+
+cdef object _bad_date(const char* s, Py_ssize_t n):
+    # The official message quotes the text without its time zone suffix; ours quotes it all.
+    raise ValueError("The text '%s' isn't a valid date value" % _decode(s, n))
+
+
+cdef bint _blank(bytes data):
+    """True when ``data`` holds only XML white space (stops at the first other byte)."""
+    cdef const char* s = PyBytes_AS_STRING(data)
+    cdef Py_ssize_t i
+    for i in range(PyBytes_GET_SIZE(data)):
+        if s[i] != c' ' and s[i] != c'\n' and s[i] != c'\r' and s[i] != c'\t':
+            return False
+    return True
+
+
+cdef inline const char* _utf8(str text, Py_ssize_t* size) except NULL:
+    return PyUnicode_AsUTF8AndSize(text, size)
+
+
+def parse_boolean(text):
+    """``Reader.parse_boolean``: None -> None; true/1 -> True, false/0 -> False (any case)."""
+    cdef Py_ssize_t n
+    if text is None:
+        return None
+    cdef const char* s = _utf8(text, &n)
+    return parse_boolean_c(s, n)
+
+
+def parse_integer(text):
+    """``Reader.parse_integer``: None -> None; else Python ``int(text)``."""
+    cdef Py_ssize_t n
+    if text is None:
+        return None
+    cdef const char* s = _utf8(text, &n)
+    return parse_integer_c(s, n)
+
+
+def parse_decimal(text):
+    """``Reader.parse_decimal``: None -> None; else Python ``float(text)``."""
+    cdef Py_ssize_t n
+    if text is None:
+        return None
+    cdef const char* s = _utf8(text, &n)
+    return parse_decimal_c(s, n)
+
+
+def parse_date(text):
+    """``Reader.parse_date``: None -> None; else an ISO 8601 datetime (see parse_date_c)."""
+    cdef Py_ssize_t n
+    if text is None:
+        return None
+    cdef const char* s = _utf8(text, &n)
+    return parse_date_c(s, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cursor
+# ---------------------------------------------------------------------------------------------
+
+cdef void _on_error(void* arg, xmlError* error) noexcept with gil:
+    """libxml2's structured error handler of every reader: keeps the first error."""
+    cdef Cursor cursor = <Cursor>arg
+    if error == NULL or error.level < XML_ERR_ERROR or cursor._error is not None:
+        return
+    try:
+        message = "unknown error"
+        if error.message != NULL:
+            message = " ".join(error.message.decode("utf-8", "replace").split())
+        cursor._error = (message, error.line or None, error.int2 or None)
+    except BaseException:  # noqa: a C callback must not raise; a MemoryError here is moot
+        pass
+
+
+cdef int _on_read(void* context, char* buffer, int size) noexcept with gil:
+    """libxml2's read callback in stream mode: hands over bytes from ``source.read(chunk)``.
+    Returns the count, 0 at the end, -1 after storing the exception ``read`` raised."""
+    cdef Cursor cursor = <Cursor>context
+    cdef Py_ssize_t available
+    cdef object data
+    if cursor._pending is not None:
+        return -1
+    try:
+        while True:
+            if cursor._rest is not None:
+                available = PyBytes_GET_SIZE(cursor._rest) - cursor._rest_pos
+                if available > 0:
+                    if available > size:
+                        available = size
+                    memcpy(buffer, PyBytes_AS_STRING(cursor._rest) + cursor._rest_pos, available)
+                    cursor._rest_pos += available
+                    return <int>available
+                cursor._rest = None
+            if cursor._source is None:
+                return 0
+            data = cursor._source.read(cursor._chunk)
+            if data is None:
+                data = b""
+            elif type(data) is not bytes:
+                if not isinstance(data, (bytes, bytearray, memoryview)):
+                    raise TypeError(
+                        "The 'read' method of the input returned '%s', expected 'bytes'"
+                        % type(data).__name__
+                    )
+                data = bytes(data)
+            if PyBytes_GET_SIZE(data) == 0:
+                cursor._source = None
+                return 0
+            cursor._rest = data
+            cursor._rest_pos = 0
+            cursor._received += PyBytes_GET_SIZE(data)
+    except BaseException as exc:
+        cursor._pending = exc
+        return -1
+
+
+cdef class Cursor:
+    """A forward-only cursor over an XML document (libxml2's xmlTextReader).
+
+    ``Cursor.from_bytes(data)`` reads from memory; ``Cursor.from_stream(source)`` pulls bytes
+    from ``source.read(n)`` as it goes (``b''`` means the end), so a document of any length is
+    read in constant memory. Both leave the cursor on the first node. ``XmlReader`` in
+    ``ovirtsdk4.xml`` is this class with the official constructor.
+    """
+
+    def __cinit__(self, *args, **kwargs):
+        self._reader = NULL
+        self._buf = NULL
+        self._cap = 0
+        self._type = 0
+        self._chunk = DEFAULT_CHUNK
+
+    def __dealloc__(self):
+        if self._reader != NULL:
+            xmlFreeTextReader(self._reader)
+            self._reader = NULL
+        if self._buf != NULL:
+            free(self._buf)
+            self._buf = NULL
+
+    @classmethod
+    def from_bytes(cls, data):
+        """A cursor on the first node of ``data`` (bytes, or str encoded as UTF-8)."""
+        cdef Cursor self = cls.__new__(cls)
+        self.open_bytes(data)
+        return self
+
+    @classmethod
+    def from_stream(cls, source, Py_ssize_t chunk_size=DEFAULT_CHUNK):
+        """A cursor on the first node of the bytes returned by ``source.read(chunk_size)``
+        (a ``b''`` result means the end; results longer than asked for are fine)."""
+        cdef Cursor self = cls.__new__(cls)
+        self.open_stream(source, chunk_size)
+        return self
+
+    def open_bytes(self, data):
+        """Opens a cursor made with ``__new__`` on ``data`` and moves to the first node."""
+        if self._reader != NULL or self._failed is not None:
+            raise XmlError("The XML reader is already open")
+        self._open_memory(data)
+        self._first()
+
+    def open_stream(self, source, Py_ssize_t chunk_size=DEFAULT_CHUNK):
+        """Opens a cursor made with ``__new__`` on ``source`` and moves to the first node."""
+        if self._reader != NULL or self._failed is not None:
+            raise XmlError("The XML reader is already open")
+        self._open_stream(source, chunk_size)
+        self._first()
+
+    cdef int _open_memory(self, object data) except -1:
+        if isinstance(data, str):
+            data = (<str>data).encode("utf-8")
+        elif type(data) is not bytes:
+            data = bytes(data)
+        if PyBytes_GET_SIZE(data) > INT_MAX:
+            # xmlReaderForMemory takes an int size.
+            import io
+            return self._open_stream(io.BytesIO(data), DEFAULT_CHUNK)
+        self._data = data
+        self._reader = xmlReaderForMemory(
+            PyBytes_AS_STRING(data), <int>PyBytes_GET_SIZE(data), NULL, NULL, _OPTIONS
+        )
+        if self._reader == NULL:
+            raise MemoryError()
+        xmlTextReaderSetStructuredErrorHandler(
+            self._reader, <xmlStructuredErrorFunc><void*>_on_error, <void*>self
+        )
+        return 0
+
+    cdef int _open_stream(self, object source, Py_ssize_t chunk) except -1:
+        if chunk <= 0:
+            raise ValueError("chunk_size must be positive")
+        self._source = source
+        self._chunk = chunk
+        self._streamed = True
+        self._reader = xmlReaderForIO(_on_read, NULL, <void*>self, NULL, NULL, _OPTIONS)
+        if self._reader == NULL:
+            # xmlReaderForIO reads the first bytes to detect the encoding.
+            if self._pending is not None:
+                exc, self._pending = self._pending, None
+                raise exc
+            raise XmlError("Can't read first node: the input could not be opened")
+        xmlTextReaderSetStructuredErrorHandler(
+            self._reader, <xmlStructuredErrorFunc><void*>_on_error, <void*>self
+        )
+        return 0
+
+    cdef int _first(self) except -1:
+        if self._data is not None and _blank(self._data):
+            raise XmlError("Can't read first node: the document is empty", 1, 1)
+        try:
+            self.move()
+        except XmlError as exc:
+            if self._streamed and self._received == 0:
+                raise XmlError("Can't read first node: the document is empty", 1, 1) from exc
+            raise XmlError(
+                "Can't read first node: %s" % exc.args[0].partition(": ")[2], exc.line, exc.column
+            ) from exc
+        if self._type == 0:
+            raise XmlError("Can't read first node: the document is empty")
+        return 0
+
+    cdef int _fail(self, int r) except -1:
+        """The cold path of every move: r is xmlTextReaderRead's result (or 1 on a DOCTYPE).
+        Returns 0 at a clean end; otherwise raises, and keeps raising: libxml2's reader would
+        carry on after an error, so the cursor drops it and remembers the failure."""
+        cdef object error
+        self._type = 0
+        if self._failed is not None:
+            raise self._failed
+        if self._reader == NULL:
+            raise XmlError("Can't move to next node: the reader is closed")
+        if self._pending is not None:
+            exc, self._pending = self._pending, None
+            self._abandon(exc)
+            raise exc
+        if r == 1:
+            line = xmlTextReaderGetParserLineNumber(self._reader) or None
+            exc = XmlError(
+                "Can't move to next node: DOCTYPE declarations are not allowed (line %s)" % line,
+                line,
+            )
+            self._abandon(exc)
+            raise exc
+        error = self._error
+        if r == 0 and error is None:
+            return 0
+        if error is None:
+            line = xmlTextReaderGetParserLineNumber(self._reader) or None
+            column = xmlTextReaderGetParserColumnNumber(self._reader) or None
+            error = ("the document is not well-formed", line, column)
+        message, line, column = error
+        if line is not None:
+            where = " (line %d" % line + (", column %d)" % column if column is not None else ")")
+        else:
+            where = ""
+        exc = XmlError("Can't move to next node: %s%s" % (message, where), line, column)
+        self._abandon(exc)
+        raise exc
+
+    cdef void _abandon(self, object failure):
+        """Frees the reader after a failure; every later move raises ``failure`` again."""
+        self._failed = failure
+        self._type = 0
+        if self._reader != NULL:
+            xmlFreeTextReader(self._reader)
+            self._reader = NULL
+        self._source = None
+        self._rest = None
+        self._data = None
+
+    cdef int _need_start(self) except -1:
+        if self._type != XML_READER_TYPE_ELEMENT:
+            raise XmlError("Current node isn't the start of an element")
+        return 0
+
+    cdef int _grow(self, Py_ssize_t need) except -1:
+        cdef Py_ssize_t cap = self._cap * 2 if self._cap else 256
+        while cap < need:
+            cap *= 2
+        cdef char* buf = <char*>realloc(self._buf, cap)
+        if buf == NULL:
+            raise MemoryError()
+        self._buf = buf
+        self._cap = cap
+        return 0
+
+    cdef Py_ssize_t collect(self) except -2:
+        cdef int depth
+        cdef int t
+        cdef Py_ssize_t used = 0
+        cdef Py_ssize_t size
+        cdef const xmlChar* value
+        self._need_start()
+        if xmlTextReaderIsEmptyElement(self._reader) == 1:
+            self.move()
+            return -1
+        depth = xmlTextReaderDepth(self._reader)
+        while True:
+            if not self.move():
+                raise XmlError("Can't move to next node: the document ended inside an element")
+            t = self._type
+            if (t == XML_READER_TYPE_TEXT or t == XML_READER_TYPE_CDATA
+                    or t == XML_READER_TYPE_WHITESPACE
+                    or t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE):
+                value = xmlTextReaderConstValue(self._reader)
+                if value != NULL:
+                    size = <Py_ssize_t>strlen(<const char*>value)
+                    if used + size + 1 > self._cap:
+                        self._grow(used + size + 1)
+                    memcpy(self._buf + used, value, size)
+                    used += size
+            elif t == XML_READER_TYPE_END_ELEMENT and xmlTextReaderDepth(self._reader) == depth:
+                break
+        if used + 1 > self._cap:
+            self._grow(used + 1)
+        self._buf[used] = 0
+        self.move()
+        return used
+
+    cdef object text(self):
+        cdef Py_ssize_t n = self.collect()
+        if n < 0:
+            return None
+        return PyUnicode_DecodeUTF8(self._buf, n, NULL)
+
+    cdef object attr(self, const char* name):
+        cdef xmlChar* value = xmlTextReaderGetAttribute(self._reader, <const xmlChar*>name)
+        if value == NULL:
+            return None
+        try:
+            return PyUnicode_DecodeUTF8(<const char*>value, strlen(<const char*>value), NULL)
+        finally:
+            xmlFree(value)
+
+    cdef list texts(self):
+        cdef list result = []
+        if self.enter():
+            while self.next_start():
+                result.append(self.text())
+            self.leave()
+        return result
+
+    cdef object enum_value(self, dict values):
+        cdef object text = self.text()
+        if text is None:
+            return None
+        return values.get(text)
+
+    cdef str name_str(self):
+        cdef const xmlChar* n = xmlTextReaderConstName(self._reader)
+        if n == NULL or self._type == 0:
+            return None
+        return PyUnicode_DecodeUTF8(<const char*>n, strlen(<const char*>n), NULL)
+
+    # -- the XmlReader face (API.md X-1) ------------------------------------------------------
+
+    def read(self):
+        """Moves to the next node; True if there is one, False at the end."""
+        return self.move() == 1
+
+    def forward(self):
+        """Moves to the next start tag (True) or stops on an end tag / at the end (False)."""
+        return self.next_start() == 1
+
+    def node_name(self):
+        """The current node's name: None at the end, '#text', '#comment', ..."""
+        return self.name_str()
+
+    def empty_element(self):
+        """True if the current element is written as ``<x/>``."""
+        return self._type == XML_READER_TYPE_ELEMENT and self.is_empty()
+
+    def get_attribute(self, name):
+        """The attribute's value, '' when empty, None when absent."""
+        cdef Py_ssize_t n
+        if not isinstance(name, str):
+            raise TypeError("The 'name' parameter must be a string")
+        return self.attr(_utf8(name, &n))
+
+    def read_element(self):
+        """The text of the current element (None for ``<x/>``), then moves past its end."""
+        return self.text()
+
+    def read_elements(self):
+        """``read_element()`` of each child of the current element, then moves past its end."""
+        return self.texts()
+
+    def next_element(self):
+        """Skips the current node and its subtree; True/False like read()."""
+        return self.skip() == 1
+
+    def close(self):
+        """Releases the reader; further moves raise XmlError."""
+        if self._reader != NULL:
+            xmlFreeTextReader(self._reader)
+            self._reader = NULL
+        self._type = 0
+        self._data = None
+        self._source = None
+        self._rest = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Emitter
+# ---------------------------------------------------------------------------------------------
+
+cdef class Emitter:
+    """Writes XML through libxml2's xmlTextWriter into a growable buffer.
+
+    ``Emitter.create(io=None, indent=False)``; ``XmlWriter`` in ``ovirtsdk4.xml`` is this class
+    with the official constructor. With ``io``, ``flush()`` hands the pending output to
+    ``io.write(bytes)``; without, the output stays in the buffer (``getvalue()``/``string()``).
+    """
+
+    def __cinit__(self, *args, **kwargs):
+        self._writer = NULL
+        self._buffer = NULL
+
+    def __dealloc__(self):
+        if self._writer != NULL:
+            xmlFreeTextWriter(self._writer)
+            self._writer = NULL
+        if self._buffer != NULL:
+            xmlBufferFree(self._buffer)
+            self._buffer = NULL
+
+    @classmethod
+    def create(cls, io=None, bint indent=False):
+        cdef Emitter self = cls.__new__(cls)
+        self._open(io, indent)
+        return self
+
+    def open(self, io=None, bint indent=False):
+        """Opens an emitter made with ``__new__`` (``XmlWriter.__init__`` calls this)."""
+        self._open(io, indent)
+
+    cdef int _open(self, object io, bint indent) except -1:
+        if self._writer != NULL:
+            raise XmlError("The XML writer is already open")
+        self._io = io
+        self._indent = indent
+        self._buffer = xmlBufferCreate()
+        if self._buffer == NULL:
+            raise MemoryError()
+        self._writer = xmlNewTextWriterMemory(self._buffer, 0)
+        if self._writer == NULL:
+            raise MemoryError()
+        if indent:
+            if (xmlTextWriterSetIndent(self._writer, 1) < 0
+                    or xmlTextWriterSetIndentString(self._writer, <const xmlChar*>b"  ") < 0):
+                raise XmlError("Can't set the XML writer's indentation")
+        return 0
+
+    cdef int _ready(self) except -1:
+        if self._writer == NULL:
+            raise XmlError("The XML writer is closed")
+        return 0
+
+    cdef int start_c(self, const char* name) except -1:
+        self._ready()
+        if xmlTextWriterStartElement(self._writer, <const xmlChar*>name) < 0:
+            raise XmlError("Can't start XML element with name '%s'" % _decode(name, strlen(name)))
+        return 0
+
+    cdef int start(self, str name) except -1:
+        cdef Py_ssize_t n
+        if name is None:
+            raise TypeError("The 'name' parameter must be a string")
+        return self.start_c(_utf8(name, &n))
+
+    cdef int attribute_c(self, const char* name, str value) except -1:
+        cdef Py_ssize_t n
+        if value is None:
+            raise TypeError("The 'value' parameter must be a string")
+        self._ready()
+        if xmlTextWriterWriteAttribute(
+            self._writer, <const xmlChar*>name, <const xmlChar*>_utf8(value, &n)
+        ) < 0:
+            raise XmlError(
+                "Can't write attribute with name '%s' and value '%s'"
+                % (_decode(name, strlen(name)), value)
+            )
+        return 0
+
+    cdef int attribute(self, str name, str value) except -1:
+        cdef Py_ssize_t n
+        if name is None:
+            raise TypeError("The 'name' parameter must be a string")
+        return self.attribute_c(_utf8(name, &n), value)
+
+    cdef int element_c(self, const char* name, str value) except -1:
+        cdef Py_ssize_t n
+        if value is None:
+            raise TypeError("The 'value' parameter must be a string")
+        self._ready()
+        if xmlTextWriterWriteElement(
+            self._writer, <const xmlChar*>name, <const xmlChar*>_utf8(value, &n)
+        ) < 0:
+            raise XmlError(
+                "Can't write element with name '%s' and value '%s'"
+                % (_decode(name, strlen(name)), value)
+            )
+        return 0
+
+    cdef int element(self, str name, str value) except -1:
+        cdef Py_ssize_t n
+        if name is None:
+            raise TypeError("The 'name' parameter must be a string")
+        return self.element_c(_utf8(name, &n), value)
+
+    cdef int end(self) except -1:
+        self._ready()
+        if xmlTextWriterEndElement(self._writer) < 0:
+            raise XmlError("Can't end XML element")
+        return 0
+
+    cdef int flush_c(self) except -1:
+        cdef int length
+        self._ready()
+        if xmlTextWriterFlush(self._writer) < 0:
+            raise XmlError("Can't flush XML writer")
+        if self._io is not None:
+            length = xmlBufferLength(self._buffer)
+            if length > 0:
+                data = PyBytes_FromStringAndSize(
+                    <const char*>xmlBufferContent(self._buffer), length
+                )
+                xmlBufferEmpty(self._buffer)
+                self._io.write(data)
+        return 0
+
+    cdef bytes getvalue(self):
+        self.flush_c()
+        return PyBytes_FromStringAndSize(
+            <const char*>xmlBufferContent(self._buffer), xmlBufferLength(self._buffer)
+        )
+
+    # -- the XmlWriter face (API.md X-2) -------------------------------------------------------
+
+    def write_start(self, name):
+        """Opens an element."""
+        if not isinstance(name, str):
+            raise TypeError("The 'name' parameter must be a string")
+        self.start(name)
+
+    def write_end(self):
+        """Closes the innermost open element."""
+        self.end()
+
+    def write_attribute(self, name, value):
+        """Adds an attribute to the open start tag."""
+        if not isinstance(name, str):
+            raise TypeError("The 'name' parameter must be a string")
+        if not isinstance(value, str):
+            raise TypeError("The 'value' parameter must be a string")
+        self.attribute(name, value)
+
+    def write_element(self, name, value):
+        """Writes a start tag, the escaped text and the end tag."""
+        if not isinstance(name, str):
+            raise TypeError("The 'name' parameter must be a string")
+        if not isinstance(value, str):
+            raise TypeError("The 'value' parameter must be a string")
+        self.element(name, value)
+
+    def flush(self):
+        """Passes the pending output to ``io``."""
+        self.flush_c()
+
+    def string(self):
+        """Flushes, then returns the whole output (of ``io``, when given) as str."""
+        if self._io is None:
+            return self.getvalue().decode("utf-8")
+        self.flush_c()
+        return self._io.getvalue().decode("utf-8")
+
+    def close(self):
+        """Releases the writer; pending output is flushed to ``io`` first."""
+        if self._writer != NULL:
+            try:
+                if self._io is not None:
+                    self.flush_c()
+            finally:
+                xmlFreeTextWriter(self._writer)
+                self._writer = NULL
+                xmlBufferFree(self._buffer)
+                self._buffer = NULL

@@ -1,0 +1,4 @@
+# libxml/xmlstring.h: only what ovirtsdk4._xml calls.
+
+cdef extern from "libxml/xmlstring.h" nogil:
+    ctypedef unsigned char xmlChar

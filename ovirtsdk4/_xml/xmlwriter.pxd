@@ -1,0 +1,21 @@
+# libxml/xmlwriter.h: only what ovirtsdk4._xml calls. Every int function returns -1 on error.
+
+from ovirtsdk4._xml.tree cimport xmlBufferPtr
+from ovirtsdk4._xml.xmlstring cimport xmlChar
+
+
+cdef extern from "libxml/xmlwriter.h" nogil:
+    ctypedef struct xmlTextWriter
+    ctypedef xmlTextWriter* xmlTextWriterPtr
+
+    xmlTextWriterPtr xmlNewTextWriterMemory(xmlBufferPtr buf, int compression)
+    void xmlFreeTextWriter(xmlTextWriterPtr writer)
+    int xmlTextWriterSetIndent(xmlTextWriterPtr writer, int indent)
+    int xmlTextWriterSetIndentString(xmlTextWriterPtr writer, const xmlChar* str)
+    int xmlTextWriterStartElement(xmlTextWriterPtr writer, const xmlChar* name)
+    int xmlTextWriterEndElement(xmlTextWriterPtr writer)
+    int xmlTextWriterWriteAttribute(xmlTextWriterPtr writer, const xmlChar* name,
+                                    const xmlChar* content)
+    int xmlTextWriterWriteElement(xmlTextWriterPtr writer, const xmlChar* name,
+                                  const xmlChar* content)
+    int xmlTextWriterFlush(xmlTextWriterPtr writer)
