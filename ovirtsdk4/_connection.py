@@ -1,20 +1,79 @@
-"""``Connection`` and ``ConnectionBuilder`` (API.md section 3).
+"""``Connection`` and ``ConnectionBuilder`` (API.md sections 3 to 5).
 
-The constructor and its checks are here; the exchange with the engine (transport, SSO,
-services) arrives with issue #4.
+The connection builds URLs and headers, obtains and revokes SSO tokens, and hands requests to
+the transport (``ovirtsdk4._transport``), which runs them on one pycurl multi handle. Several
+threads may share a connection: only token handling takes a lock, never a network wait.
 """
 
+import json
 import os
+import re
+import threading
+from urllib.parse import urlencode, urlparse
 
-from ovirtsdk4._pending import not_implemented
-from ovirtsdk4.error import Error
+from ovirtsdk4 import http
+from ovirtsdk4._transport import TransferError, Transport
+from ovirtsdk4.error import AuthError, Error
+from ovirtsdk4.version import VERSION
 
 __all__ = ["Connection", "ConnectionBuilder"]
+
+_USER_AGENT = f"PythonSDK/{VERSION}"
+_TYPICAL_PATH = "/ovirt-engine/api"
+_XML_CONTENT_TYPE = re.compile(r"^\s*(application|text)/xml\s*(;.*)?$")
+_JSON_CONTENT_TYPE = re.compile(r"^\s*(application|text)/json\s*(;.*)?$")
+_API_PREFIX = "Failed to read response: "
+_SSO_PREFIX = "Error while sending HTTP request: "
+
+
+def _ascii_header(name, value):
+    """The header as a (name, value) pair of ASCII text, or the official error (API.md H-2)."""
+    text = str(value)
+    try:
+        text.encode("ascii")
+        str(name).encode("ascii")
+    except UnicodeEncodeError:
+        raise Error(
+            f"The value '{text}' of header '{name}' contains characters that can't be encoded "
+            "using ASCII, as required by the HTTP protocol."
+        ) from None
+    return str(name), text
+
+
+def _header_value(lines, name):
+    """The value of the first header line called ``name`` (case-insensitive), or None."""
+    prefix = name.lower() + ":"
+    for line in lines:
+        if line.lower().startswith(prefix):
+            return line[len(prefix) :].strip()
+    return None
+
+
+def _sso_error(reply):
+    """(code, text) of an SSO error reply, for either of its two shapes (API.md A-3)."""
+    if "error_description" in reply:
+        return reply.get("error"), reply["error_description"]
+    return reply.get("error_code"), reply.get("error")
+
+
+class _Context:
+    """What ``send`` returns and ``wait`` takes: the request and its transfer."""
+
+    __slots__ = ("request", "transfer")
+
+    def __init__(self, request, transfer):
+        self.request = request
+        self.transfer = transfer
 
 
 class Connection:
     """A connection to an oVirt engine's API at ``url`` (normally
-    ``https://host/ovirt-engine/api``)."""
+    ``https://host/ovirt-engine/api``).
+
+    Beyond the official parameters it accepts the keywords ``connect_timeout`` (seconds to
+    establish a connection, 0 for libcurl's default) and ``proxy_url`` (otherwise the usual
+    ``https_proxy``/``no_proxy`` environment variables apply).
+    """
 
     def __init__(
         self,
@@ -35,6 +94,9 @@ class Connection:
         headers=None,
         pipeline=0,
         connections=0,
+        *,
+        connect_timeout=0,
+        proxy_url=None,
     ):
         if url is None:
             raise Error("The 'url' parameter is mandatory")
@@ -44,19 +106,31 @@ class Connection:
         self._username = username
         self._password = password
         self._token = token
-        self._insecure = insecure
-        self._ca_file = ca_file
-        self._debug = debug
-        self._log = log
         self._kerberos = kerberos
-        self._timeout = timeout
-        self._compress = compress
-        self._sso_url = sso_url
-        self._sso_revoke_url = sso_revoke_url
         self._sso_token_name = sso_token_name
-        self._headers = headers
-        self._pipeline = pipeline
-        self._connections = connections
+        self._headers = dict(headers) if headers else {}
+        parsed = urlparse(url)
+        self._path = parsed.path
+        root = f"{parsed.scheme}://{parsed.netloc}"
+        if sso_url is None:
+            endpoint = "token-http-auth" if kerberos else "token"
+            sso_url = f"{root}/ovirt-engine/sso/oauth/{endpoint}"
+        self._sso_url = sso_url
+        self._sso_revoke_url = sso_revoke_url or f"{root}/ovirt-engine/services/sso-logout"
+        self._token_lock = threading.Lock()
+        self._system = None
+        debug_log = log.debug if debug and log is not None else None
+        self._transport = Transport(
+            ca_file=ca_file,
+            insecure=insecure,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            compress=compress and not debug,
+            connections=connections,
+            pipeline=pipeline,
+            proxy_url=proxy_url,
+            debug_log=debug_log,
+        )
 
     @property
     def url(self):
@@ -72,39 +146,183 @@ class Connection:
     def __exit__(self, exc_type, exc_value, traceback):
         self.close()
 
+    def system_service(self):
+        """The root service (path ``''``); the same object on every call."""
+        if self._system is None:
+            from ovirtsdk4.services import SystemService
+
+            self._system = SystemService(self, "")
+        return self._system
+
+    def service(self, path):
+        """The service at ``path`` relative to the API root, e.g. ``vms/123/nics``."""
+        return self.system_service().service(path)
+
     def is_link(self, obj):
         """Whether ``obj`` refers to another resource (its ``href`` is set)."""
         return obj.href is not None
 
-    def system_service(self):
-        not_implemented("Connection.system_service (issue #4)")
+    def follow_link(self, obj):
+        """Fetch what ``obj.href`` refers to: ``list()`` for an ``ovirtsdk4.List``, else
+        ``get()`` (API.md C-21)."""
+        from ovirtsdk4 import List
 
-    def service(self, path):
-        not_implemented("Connection.service (issue #4)")
-
-    def authenticate(self):
-        not_implemented("Connection.authenticate (issue #4)")
-
-    def send(self, request):
-        not_implemented("Connection.send (issue #4)")
-
-    def wait(self, context):
-        not_implemented("Connection.wait (issue #4)")
+        href = obj.href
+        if href is None:
+            raise Error("Can't follow link because the 'href' attribute does't have a value")
+        prefix = self._path
+        if not prefix.endswith("/"):
+            prefix += "/"
+        if not href.startswith(prefix):
+            raise Error(f"The URL '{href}' isn't compatible with the base URL of the connection")
+        service = self.service(href[len(prefix) :])
+        return service.list() if isinstance(obj, List) else service.get()
 
     def test(self, raise_exception=False):
-        not_implemented("Connection.test (issue #4)")
+        """Whether the API answers: ``system_service().get()`` succeeds."""
+        try:
+            self.system_service().get()
+        except Error:
+            if raise_exception:
+                raise
+            return False
+        except Exception as error:
+            if raise_exception:
+                raise Error(str(error)) from error
+            return False
+        return True
 
-    def follow_link(self, obj):
-        not_implemented("Connection.follow_link (issue #4)")
+    def authenticate(self):
+        """Obtain an SSO token if none is held, and return it (API.md A-1, A-2)."""
+        with self._token_lock:
+            if self._token is None:
+                self._token = self._request_token()
+            return self._token
+
+    def send(self, request):
+        """Start ``request`` (an ``http.Request``) and return a context for ``wait``."""
+        query = request.query or {}
+        headers = dict(self._headers)
+        for name, value in (request.headers or {}).items():
+            if value is not None:
+                headers[name] = value
+        if "all_content" in query:
+            headers["All-Content"] = query["all_content"]
+        header_pairs = [_ascii_header(name, value) for name, value in headers.items()]
+        token = self.authenticate()
+        given = {name.lower() for name, _ in header_pairs}
+        fixed = (
+            ("User-Agent", _USER_AGENT),
+            ("Version", "4"),
+            ("Content-Type", "application/xml"),
+            ("Accept", "application/xml"),
+            ("Authorization", f"Bearer {token}"),
+        )
+        header_pairs += [
+            _ascii_header(name, value) for name, value in fixed if name.lower() not in given
+        ]
+        url = self._url + request.path
+        if query:
+            url += "?" + urlencode(sorted((str(k), str(v)) for k, v in query.items()))
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        transfer = self._transport.submit(request.method, url, header_pairs, body)
+        return _Context(request, transfer)
+
+    def wait(self, context, failed_auth=False):
+        """Wait for the reply of a ``send`` and return it as an ``http.Response``. A 401 gets
+        one new token and one retry (API.md A-5)."""
+        try:
+            reply = context.transfer.result()
+        except TransferError as error:
+            raise error.as_sdk_error(_API_PREFIX) from error
+        if reply.status == 401 and not failed_auth:
+            with self._token_lock:
+                self._token = None
+            return self.wait(self.send(context.request), failed_auth=True)
+        lines = reply.header_lines
+        status_line = lines[0].split(None, 2) if lines else []
+        response = http.Response(body=reply.body, code=reply.status, headers=lines)
+        response.reason = status_line[2] if len(status_line) == 3 else ""
+        return response
 
     def check_xml_content_type(self, response):
-        not_implemented("Connection.check_xml_content_type (issue #4)")
+        """Raise ``Error`` unless the response says it is XML (API.md S-6)."""
+        self._check_content_type(_XML_CONTENT_TYPE, "XML", response.headers)
 
     def check_json_content_type(self, response):
-        not_implemented("Connection.check_json_content_type (issue #4)")
+        """Raise ``Error`` unless the response says it is JSON (API.md A-1)."""
+        self._check_content_type(_JSON_CONTENT_TYPE, "JSON", response.headers)
+
+    def _check_content_type(self, expected, name, header_lines):
+        content_type = _header_value(header_lines, "content-type")
+        if content_type is not None and expected.match(content_type):
+            return
+        message = f"The response content type '{content_type}' isn't the expected {name}"
+        if self._path != _TYPICAL_PATH:
+            message += (
+                f". Is the path '{self._path}' included in the 'url' parameter correct? "
+                f"The typical one is '{_TYPICAL_PATH}'"
+            )
+        raise Error(message)
+
+    def _sso_exchange(self, url, fields):
+        """POST form ``fields`` to an SSO endpoint and return the decoded JSON object."""
+        headers = [("User-Agent", _USER_AGENT), ("Accept", "application/json")]
+        headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+        body = urlencode(fields).encode("ascii")
+        transfer = self._transport.submit("POST", url, headers, body, negotiate=self._kerberos)
+        try:
+            reply = transfer.result()
+        except TransferError as error:
+            raise error.as_sdk_error(_SSO_PREFIX) from error
+        response = http.Response(body=reply.body, code=reply.status, headers=reply.header_lines)
+        self.check_json_content_type(response)
+        try:
+            data = json.loads(reply.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise Error(f"The SSO response isn't valid JSON: {error}") from error
+        if isinstance(data, list):
+            data = data[0] if data else {}
+        if not isinstance(data, dict):
+            raise Error(f"The SSO response isn't a JSON object: {reply.body[:200]!r}")
+        return data
+
+    def _request_token(self):
+        if self._kerberos:
+            fields = [("grant_type", "urn:ovirt:params:oauth:grant-type:http")]
+            fields.append(("scope", "ovirt-app-api"))
+        else:
+            fields = [
+                ("grant_type", "password"),
+                ("scope", "ovirt-app-api"),
+                ("username", self._username or ""),
+                ("password", self._password or ""),
+            ]
+        reply = self._sso_exchange(self._sso_url, fields)
+        if "error" in reply:
+            code, text = _sso_error(reply)
+            raise AuthError(f"Error during SSO authentication {code} : {text}")
+        if self._sso_token_name not in reply:
+            raise AuthError(f"The SSO response has no '{self._sso_token_name}' field")
+        return reply[self._sso_token_name]
 
     def close(self, logout=True):
-        """Release the connection; it has sent nothing yet, so there is nothing to revoke."""
+        """Revoke the token when ``logout`` is true and one is held (API.md A-4), then release
+        the transport. Safe to call more than once."""
+        try:
+            with self._token_lock:
+                token, self._token = (self._token, None) if logout else (None, self._token)
+            if token is not None:
+                reply = self._sso_exchange(
+                    self._sso_revoke_url, [("scope", "ovirt-app-api"), ("token", token)]
+                )
+                if "error" in reply:
+                    code, text = _sso_error(reply)
+                    raise AuthError(f"Error during SSO revoke {code} : {text}")
+        finally:
+            self._transport.close()
 
 
 class ConnectionBuilder:

@@ -7,8 +7,8 @@ items of a list document one by one, so that a huge list can be processed in con
 import io
 
 from ovirtsdk4 import xml
+from ovirtsdk4._tz import TZ
 from ovirtsdk4._xml import core
-from ovirtsdk4._xml.core import TZ
 from ovirtsdk4.error import Error
 
 __all__ = ["TZ", "Reader"]
@@ -31,6 +31,9 @@ class Reader:
     """Reads documents into SDK objects, by the tag of their root element."""
 
     _readers = {}
+
+    def __init__(self):
+        pass
 
     @classmethod
     def register(cls, tag, reader):

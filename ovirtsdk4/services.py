@@ -11,10 +11,12 @@ import datetime
 from ovirtsdk4 import types
 from ovirtsdk4.error import Error
 from ovirtsdk4.service import Method, Parameter, Service
+from ovirtsdk4.writer import Writer
 
 __all__ = [
     "Error",
     "Service",
+    "Writer",
     "AffinityGroupService",
     "AffinityGroupHostService",
     "AffinityGroupHostLabelService",

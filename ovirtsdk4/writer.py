@@ -14,6 +14,9 @@ class Writer:
 
     _writers = {}
 
+    def __init__(self):
+        pass
+
     @classmethod
     def register(cls, typ, writer):
         """Use ``writer(obj, xml_writer, root)`` for objects of exactly type ``typ``."""

@@ -51,6 +51,8 @@ cdef enum Kind:
     K_ENUM = 5
     K_STRUCT = 6
 
+cdef tuple _KIND_LABELS = ("string", "boolean", "integer", "decimal", "date", "enum", "struct")
+
 cdef dict _KINDS = {
     "string": K_STRING,
     "boolean": K_BOOLEAN,
@@ -87,6 +89,10 @@ cdef class Member:
     @property
     def tag(self):
         return self._tag.decode()
+
+    @property
+    def kind_name(self):
+        return _KIND_LABELS[self.kind]
 
 
 cdef class StructInfo:
@@ -338,6 +344,9 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     e.start_c(tag)
     item_tag = m._item_tag
     if m.kind == K_STRUCT:
+        href = getattr(value, "href", None)
+        if href is not None:
+            e.attribute_c(b"href", href)
         for item in value:
             write_struct(e, item, m.struct, item_tag)
     else:

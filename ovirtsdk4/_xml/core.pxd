@@ -15,7 +15,6 @@ Every method that moves raises ``ovirtsdk4.error.XmlError`` (or the exception ra
 stream's ``read``) when the document turns out to be broken at that point, never earlier.
 """
 
-from cpython.datetime cimport tzinfo
 from libc.string cimport strcmp
 
 from ovirtsdk4._xml.tree cimport xmlBufferPtr
@@ -33,13 +32,6 @@ from ovirtsdk4._xml.xmlreader cimport (
 )
 from ovirtsdk4._xml.xmlstring cimport xmlChar
 from ovirtsdk4._xml.xmlwriter cimport xmlTextWriterPtr
-
-
-cdef class TZ(tzinfo):
-    """A fixed-offset tzinfo, ``TZ(minutes, name)`` (``ovirtsdk4.reader.TZ``)."""
-    cdef readonly int minutes
-    cdef readonly object name
-    cdef object _delta
 
 
 # Parse primitives over a UTF-8 byte range; each raises ValueError with the official message.

@@ -71,37 +71,9 @@ cdef Py_ssize_t DEFAULT_CHUNK = 65536
 # TZ and the parse primitives
 # ---------------------------------------------------------------------------------------------
 
-cdef class TZ(tzinfo):
-    """A fixed offset from UTC: ``TZ(minutes, name)``; ``dst()`` is None, ``tzname()`` the name.
+from ovirtsdk4._tz import TZ
 
-    Picklable and deep-copyable (it re-creates itself from its two arguments).
-    """
-
-    def __init__(self, minutes, name):
-        self.minutes = minutes
-        self.name = name
-        self._delta = _datetime.timedelta(minutes=minutes)
-
-    def utcoffset(self, date_time):
-        return self._delta
-
-    def dst(self, date_time):
-        return None
-
-    def tzname(self, date_time):
-        return self.name
-
-    def __getinitargs__(self):
-        return (self.minutes, self.name)
-
-    def __reduce__(self):
-        return (type(self), (self.minutes, self.name))
-
-    def __repr__(self):
-        return f"{type(self).__module__}.TZ({self.minutes!r}, {self.name!r})"
-
-
-cdef TZ _UTC = TZ(0, "UTC")
+cdef object _UTC = TZ(0, "UTC")
 cdef dict _TZ_CACHE = {}
 
 

@@ -44,7 +44,13 @@ def test_booleans(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("0", 0), ("42", 42), (" 12 ", 12), ("-7", -7), ("123456789012345678901234567890", 123456789012345678901234567890)],
+    [
+        ("0", 0),
+        ("42", 42),
+        (" 12 ", 12),
+        ("-7", -7),
+        ("123456789012345678901234567890", 123456789012345678901234567890),
+    ],
 )
 def test_integers(text, expected):
     assert read(f"<vm><memory>{text}</memory></vm>").memory == expected
@@ -58,9 +64,21 @@ def test_decimals():
 @pytest.mark.parametrize(
     ("text", "expected", "offset"),
     [
-        ("2026-11-26T10:20:30Z", datetime.datetime(2026, 11, 26, 10, 20, 30, tzinfo=TZ(0, "UTC")), 0),
-        ("2026-11-26T10:20:30.5+02:00", datetime.datetime(2026, 11, 26, 10, 20, 30, 500000, tzinfo=TZ(120, None)), 120),
-        ("2026-11-26T10:20:30.123456-05:30", datetime.datetime(2026, 11, 26, 10, 20, 30, 123456, tzinfo=TZ(-330, None)), -330),
+        (
+            "2026-11-26T10:20:30Z",
+            datetime.datetime(2026, 11, 26, 10, 20, 30, tzinfo=TZ(0, "UTC")),
+            0,
+        ),
+        (
+            "2026-11-26T10:20:30.5+02:00",
+            datetime.datetime(2026, 11, 26, 10, 20, 30, 500000, tzinfo=TZ(120, None)),
+            120,
+        ),
+        (
+            "2026-11-26T10:20:30.123456-05:30",
+            datetime.datetime(2026, 11, 26, 10, 20, 30, 123456, tzinfo=TZ(-330, None)),
+            -330,
+        ),
     ],
 )
 def test_dates_with_zones(text, expected, offset):
@@ -97,12 +115,16 @@ def test_enum_and_integer_xml_attributes():
 
 def test_nested_structs_and_references():
     vm = read(
-        '<vm><cpu><topology><cores>2</cores><sockets>4</sockets></topology></cpu>'
+        "<vm><cpu><topology><cores>2</cores><sockets>4</sockets></topology></cpu>"
         '<cluster href="/ovirt-engine/api/clusters/c1" id="c1"/></vm>'
     )
     assert (vm.cpu.topology.cores, vm.cpu.topology.sockets) == (2, 4)
     assert type(vm.cluster) is types.Cluster
-    assert (vm.cluster.id, vm.cluster.href, vm.cluster.name) == ("c1", "/ovirt-engine/api/clusters/c1", None)
+    assert (vm.cluster.id, vm.cluster.href, vm.cluster.name) == (
+        "c1",
+        "/ovirt-engine/api/clusters/c1",
+        None,
+    )
 
 
 def test_list_of_primitives():
@@ -110,7 +132,9 @@ def test_list_of_primitives():
     assert host.cpu.topology.cores is None
     options = read("<bonding><options><option><name>mode</name></option></options></bonding>")
     assert options.options[0].name == "mode"
-    vm = read("<vm><os><boot><devices><device>hd</device><device>cdrom</device></devices></boot></os></vm>")
+    vm = read(
+        "<vm><os><boot><devices><device>hd</device><device>cdrom</device></devices></boot></os></vm>"
+    )
     assert vm.os.boot.devices == [types.BootDevice.HD, types.BootDevice.CDROM]
 
 
@@ -233,17 +257,30 @@ def test_write_element_order_and_attributes():
 
 def test_write_lists_of_primitives_and_enums():
     network = types.Network(usages=[types.NetworkUsage.VM, None, types.NetworkUsage.DISPLAY])
-    assert Writer.write(network) == "<network><usages><usage>vm</usage><usage>display</usage></usages></network>"
+    assert (
+        Writer.write(network)
+        == "<network><usages><usage>vm</usage><usage>display</usage></usages></network>"
+    )
     assert Writer.write(types.Network(usages=[])) == "<network><usages/></network>"
+
+
+def test_write_keeps_the_href_of_nested_lists():
+    vm = Reader.read('<vm><link rel="nics" href="/ovirt-engine/api/vms/1/nics"/></vm>')
+    assert Writer.write(vm) == '<vm><nics href="/ovirt-engine/api/vms/1/nics"/></vm>'
 
 
 def test_write_nested_struct_under_attribute_name():
     action = types.Action(iscsi=types.IscsiDetails(address="a", port=3260))
-    assert Writer.write(action) == "<action><iscsi><address>a</address><port>3260</port></iscsi></action>"
+    assert (
+        Writer.write(action)
+        == "<action><iscsi><address>a</address><port>3260</port></iscsi></action>"
+    )
 
 
 def test_write_enum_and_integer_xml_attributes():
-    assert Writer.write(types.Method(id=types.SsoMethod.GUEST_AGENT)) == '<method id="guest_agent"/>'
+    assert (
+        Writer.write(types.Method(id=types.SsoMethod.GUEST_AGENT)) == '<method id="guest_agent"/>'
+    )
     assert Writer.write(types.Vlan(id=10)) == '<vlan id="10"/>'
 
 
@@ -252,7 +289,9 @@ def test_write_root_and_lists():
     assert Writer.write(types.Vm(), root="list") == "<list/>"
     assert Writer.write([types.Vm(), types.Disk()], root="list") == "<list><vm/><disk/></list>"
     assert Writer.write([], root="vms") == "<vms/>"
-    with pytest.raises(ovirtsdk4.Error, match=r"^The 'root' parameter is mandatory when writing lists\.$"):
+    with pytest.raises(
+        ovirtsdk4.Error, match=r"^The 'root' parameter is mandatory when writing lists\.$"
+    ):
         Writer.write([types.Vm()])
     with pytest.raises(ovirtsdk4.Error, match="^Can't find a writer for type '<class 'object'>'$"):
         Writer.write(object())

@@ -1,0 +1,316 @@
+"""Benchmark worker: runs XML read/write rounds with whatever ``ovirtsdk4`` it imports.
+
+Two uses:
+
+* as a module, imported by ``bench/conftest.py``: :class:`Session` runs the
+  rounds of *our* implementation inside the pytest process;
+* as a script, run with the official SDK's interpreter
+  (``$OVIRTSDK_REF_PYTHON bench/worker.py``): a persistent subprocess that
+  runs the same :class:`Session` code for the *official* implementation and
+  answers commands read from stdin, one JSON object per line, with one JSON
+  object per line on stdout.
+
+Commands (``{"op": ...}``; every answer has ``"ok": true`` or ``"ok": false``
+and ``"error"``):
+
+``hello``
+    ``module`` (``ovirtsdk4.__file__``), ``version``, ``python``.
+``load`` ``kind``, ``path``
+    Reads the corpus file into memory (bytes) and drops earlier results.
+``reset``
+    Drops the previous round's result and runs ``gc.collect()``. Untimed:
+    the harness calls it between rounds, outside the measured time.
+``read``
+    One timed round of ``Reader.read(document)``; answers ``cpu`` and ``wall``
+    (seconds, ``time.process_time`` and ``time.perf_counter``).
+``summary``
+    :func:`summarize` of the last ``read`` result.
+``prepare_write``
+    Reads the document once with this implementation's reader and keeps the
+    list as the input of ``write`` rounds.
+``write``
+    One timed round of ``Writer.write(objects, root=kind, indent=True)``;
+    answers ``cpu`` and ``wall``.
+``write_summary``
+    Length, SHA-256 and item count of the last ``write`` output.
+``memory``
+    Bytes retained by a freshly parsed result, measured with ``tracemalloc``;
+    answers ``bytes``, ``count``, ``per_item`` and ``rss_delta``.
+``quit``
+    Exits.
+
+Only the standard library is used; nothing is printed on stdout except the
+answers.
+"""
+
+import datetime
+import gc
+import hashlib
+import json
+import os
+import sys
+import time
+import traceback
+import tracemalloc
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_MICRO = datetime.timedelta(microseconds=1)
+
+ITEM_TAGS = {"vms": "vm", "events": "event", "statistics": "statistic"}
+
+
+def _us(value):
+    """Epoch microseconds of an aware datetime (None stays None)."""
+    if value is None:
+        return None
+    return (value - _EPOCH) // _MICRO
+
+
+def _enum(value):
+    return None if value is None else value.value
+
+
+def _ref_id(value):
+    return None if value is None else value.id
+
+
+def _vm_facts(vm):
+    topology = vm.cpu.topology if vm.cpu is not None else None
+    return {
+        "id": vm.id,
+        "name": vm.name,
+        "description": vm.description,
+        "status": _enum(vm.status),
+        "memory": vm.memory,
+        "topology": (
+            None if topology is None else [topology.cores, topology.sockets, topology.threads]
+        ),
+        "creation_time_us": _us(vm.creation_time),
+        "start_time_us": _us(vm.start_time),
+        "boot_devices": [_enum(d) for d in vm.os.boot.devices],
+        "custom_properties": [[p.name, p.value] for p in vm.custom_properties or ()],
+        "cluster_id": _ref_id(vm.cluster),
+        "nics_href": None if vm.nics is None else vm.nics.href,
+    }
+
+
+def _event_facts(event):
+    return {
+        "id": event.id,
+        "code": event.code,
+        "severity": _enum(event.severity),
+        "description": event.description,
+        "time_us": _us(event.time),
+        "index": event.index,
+        "vm_id": _ref_id(event.vm),
+    }
+
+
+def _statistic_facts(statistic):
+    return {
+        "id": statistic.id,
+        "name": statistic.name,
+        "kind": _enum(statistic.kind),
+        "unit": _enum(statistic.unit),
+        "data": [v.datum for v in statistic.values],
+        "vm_id": _ref_id(statistic.vm),
+    }
+
+
+FACTS = {"vms": _vm_facts, "events": _event_facts, "statistics": _statistic_facts}
+
+
+def summarize(kind, result):
+    """Count and facts of the first and last item of a parsed list (JSON-able).
+
+    Must equal ``corpus.expected_summary(kind, n)``.
+    """
+    if result is None:
+        return None
+    items = list(result)
+    facts = FACTS[kind]
+    return {
+        "count": len(items),
+        "first": facts(items[0]) if items else None,
+        "last": facts(items[-1]) if items else None,
+    }
+
+
+def _rss():
+    """Resident set size in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Session:
+    """Holds one corpus document and runs rounds on it with the importable ``ovirtsdk4``."""
+
+    def __init__(self):
+        import ovirtsdk4
+        from ovirtsdk4 import reader, writer
+
+        self.module = ovirtsdk4
+        self.reader = reader.Reader
+        self.writer = writer.Writer
+        self.kind = None
+        self.document = None
+        self.result = None
+        self.objects = None
+        self.output = None
+
+    def hello(self):
+        try:
+            from ovirtsdk4 import version
+
+            sdk_version = version.VERSION
+        except Exception:  # noqa: BLE001 - informational only
+            sdk_version = None
+        return {
+            "module": os.path.abspath(self.module.__file__),
+            "version": sdk_version,
+            "python": sys.version.split()[0],
+            "executable": sys.executable,
+        }
+
+    def load(self, kind, path):
+        if kind not in ITEM_TAGS:
+            raise ValueError("unknown corpus kind %r" % (kind,))
+        self.kind = kind
+        self.result = self.objects = self.output = None
+        with open(path, "rb") as f:
+            self.document = f.read()
+        gc.collect()
+        return {"bytes": len(self.document)}
+
+    def reset(self):
+        self.result = None
+        self.output = None
+        gc.collect()
+        return {}
+
+    def read(self):
+        document = self.document
+        read = self.reader.read
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        result = read(document)
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        self.result = result
+        return {"cpu": c1 - c0, "wall": w1 - w0}
+
+    def summary(self):
+        return {"summary": summarize(self.kind, self.result)}
+
+    def prepare_write(self):
+        self.objects = self.reader.read(self.document)
+        self.output = None
+        gc.collect()
+        return {"count": len(self.objects)}
+
+    def write(self):
+        objects = self.objects
+        root = self.kind
+        write = self.writer.write
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        output = write(objects, root=root, indent=True)
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        self.output = output
+        return {"cpu": c1 - c0, "wall": w1 - w0}
+
+    def write_summary(self):
+        output = self.output
+        if output is None:
+            return {"summary": None}
+        data = output.encode("utf-8") if isinstance(output, str) else bytes(output)
+        tag = ITEM_TAGS[self.kind]
+        return {
+            "summary": {
+                "type": type(output).__name__,
+                "length": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "root": data[: len(self.kind) + 2].decode("utf-8", "replace"),
+                "items": data.count(b"<%s " % tag.encode()) + data.count(b"<%s>" % tag.encode()),
+            }
+        }
+
+    def memory(self):
+        """Bytes retained by one parsed result (tracemalloc), after a warm-up parse."""
+        self.result = self.objects = self.output = None
+        self.reader.read(self.document)  # warm caches so they are not counted
+        gc.collect()
+        rss0 = _rss()
+        tracemalloc.start()
+        try:
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            result = self.reader.read(self.document)
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        rss1 = _rss()
+        count = len(result)
+        del result
+        gc.collect()
+        retained = after - before
+        return {
+            "bytes": retained,
+            "count": count,
+            "per_item": retained / count if count else None,
+            "rss_delta": None if rss0 is None or rss1 is None else rss1 - rss0,
+        }
+
+    def handle(self, command):
+        op = command.get("op")
+        if op == "hello":
+            return self.hello()
+        if op == "load":
+            return self.load(command["kind"], command["path"])
+        if op in ("reset", "read", "summary", "prepare_write", "write", "write_summary", "memory"):
+            if self.document is None:
+                raise RuntimeError("no corpus loaded; send 'load' first")
+            return getattr(self, op)()
+        raise ValueError("unknown op %r" % (op,))
+
+
+def serve(stdin, stdout):
+    """Answer JSON-line commands until ``quit`` or end of input."""
+    try:
+        session = Session()
+        ready = {"ok": True, **session.hello()}
+    except Exception:  # noqa: BLE001 - reported to the harness
+        session = None
+        ready = {"ok": False, "error": traceback.format_exc()}
+    stdout.write(json.dumps(ready) + "\n")
+    stdout.flush()
+    for line in stdin:
+        line = line.strip()
+        if not line:
+            continue
+        command = json.loads(line)
+        if command.get("op") == "quit":
+            stdout.write(json.dumps({"ok": True}) + "\n")
+            stdout.flush()
+            return 0
+        try:
+            if session is None:
+                raise RuntimeError("ovirtsdk4 could not be imported in the worker")
+            answer = {"ok": True, **session.handle(command)}
+        except Exception:  # noqa: BLE001 - reported to the harness
+            answer = {"ok": False, "error": traceback.format_exc()}
+        stdout.write(json.dumps(answer) + "\n")
+        stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    # Keep stray prints (from anything imported) off the protocol channel.
+    protocol = sys.stdout
+    sys.stdout = sys.stderr
+    sys.exit(serve(sys.stdin, protocol))

@@ -1,0 +1,837 @@
+"""The HTTP transport: one ``CurlMulti`` driven by socket callbacks from one background thread.
+
+The Connection is the only user. It calls :meth:`Transport.submit` (thread-safe, returns at
+once) and later :meth:`Transfer.result` (blocks until that transfer is done). In between,
+one daemon thread runs a ``selectors`` loop that drives libcurl with ``socket_action``:
+
+* libcurl tells us which sockets to watch (``M_SOCKETFUNCTION``) and when to call it back
+  (``M_TIMERFUNCTION``); we never poll on a fixed interval, so a reply is handled as soon as
+  its bytes arrive (the official SDK sleeps in ``select(1.0)`` and tops out near 200 req/s);
+* ``submit()`` puts the request on a queue under a short lock and writes one byte to a
+  socketpair the loop watches, so the loop wakes at once; no lock is held across network waits;
+* every finished easy handle is found in ``self._active`` (a dict keyed by the handle, never
+  state stored on the handle), removed, reset and put back in a small pool for reuse; one
+  failed transfer fails only its own :class:`Transfer`.
+
+Errors: a failed transfer raises :class:`TransferError` (``curl_code`` and libcurl's text).
+:func:`error_class` is the one table from libcurl codes to ``ovirtsdk4.error`` classes, and
+:meth:`TransferError.as_sdk_error` builds the SDK error for the Connection.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import re
+import selectors
+import socket
+import ssl
+import threading
+import time
+
+import pycurl
+
+from ovirtsdk4.error import ConnectionError, Error, TimeoutError
+
+__all__ = ["Reply", "Transfer", "TransferError", "Transport", "error_class"]
+
+# --------------------------------------------------------------------------------------------
+# Errors: the one table.
+# --------------------------------------------------------------------------------------------
+
+#: libcurl result code -> ovirtsdk4 error class. Codes not listed map to ``Error``.
+#:
+#: ``ConnectionError``: the server could not be reached or the connection to it broke, so
+#: retrying later may help: name resolution, refused connections, sockets that fail or are
+#: reset, a reply cut short (the server closed before ``Content-Length`` was reached, or sent
+#: nothing), HTTP/2 stream and session errors, and every TLS failure (handshake, certificate
+#: verification, the CA file, pinning, OCSP status) since API.md E-3 groups TLS with the
+#: connection failures. ``TimeoutError``: the request or the connection timed out (28).
+#: Everything else (malformed URL, a server reply libcurl cannot parse, a failing write
+#: callback, out of memory...) is a plain ``Error``.
+CURL_ERRORS: dict[int, type[Error]] = {
+    5: ConnectionError,  # COULDNT_RESOLVE_PROXY
+    6: ConnectionError,  # COULDNT_RESOLVE_HOST
+    7: ConnectionError,  # COULDNT_CONNECT (refused, unreachable)
+    16: ConnectionError,  # HTTP2: HTTP/2 framing layer problem
+    18: ConnectionError,  # PARTIAL_FILE: the body ended before Content-Length / last chunk
+    28: TimeoutError,  # OPERATION_TIMEDOUT: TIMEOUT_MS or CONNECTTIMEOUT_MS expired
+    35: ConnectionError,  # SSL_CONNECT_ERROR: TLS handshake failed
+    51: ConnectionError,  # (old PEER_FAILED_VERIFICATION; now merged into 60)
+    52: ConnectionError,  # GOT_NOTHING: the server closed without replying
+    53: ConnectionError,  # SSL_ENGINE_NOTFOUND
+    54: ConnectionError,  # SSL_ENGINE_SETFAILED
+    55: ConnectionError,  # SEND_ERROR: e.g. connection reset while sending
+    56: ConnectionError,  # RECV_ERROR: e.g. connection reset, TLS unexpected EOF
+    58: ConnectionError,  # SSL_CERTPROBLEM: local client certificate problem
+    59: ConnectionError,  # SSL_CIPHER
+    60: ConnectionError,  # PEER_FAILED_VERIFICATION: unknown CA, wrong host name, expired...
+    64: ConnectionError,  # USE_SSL_FAILED
+    66: ConnectionError,  # SSL_ENGINE_INITFAILED
+    77: ConnectionError,  # SSL_CACERT_BADFILE: the CA file cannot be read
+    80: ConnectionError,  # SSL_SHUTDOWN_FAILED
+    82: ConnectionError,  # SSL_CRL_BADFILE
+    83: ConnectionError,  # SSL_ISSUER_ERROR
+    90: ConnectionError,  # SSL_PINNEDPUBKEYNOTMATCH
+    91: ConnectionError,  # SSL_INVALIDCERTSTATUS (OCSP stapling)
+    92: ConnectionError,  # HTTP2_STREAM: the server reset our stream
+    95: ConnectionError,  # HTTP3
+    96: ConnectionError,  # QUIC_CONNECT_ERROR
+    97: ConnectionError,  # PROXY: the proxy refused or failed the CONNECT handshake
+    98: ConnectionError,  # SSL_CLIENTCERT: the server wanted a client certificate
+}
+
+
+def error_class(curl_code):
+    """The ``ovirtsdk4.error`` class for a libcurl result code (``None``: our own failure,
+    such as a cancelled transfer or a closed transport, which is a plain ``Error``)."""
+    return CURL_ERRORS.get(curl_code, Error)
+
+
+class TransferError(Exception):
+    """A transfer failed. ``curl_code`` is libcurl's result code (``None`` when the failure is
+    ours: cancelled, transport closed) and ``text`` libcurl's message (its error buffer).
+
+    ``str()`` is ``(code, 'text')``, the same as ``str(pycurl.error)``, which is what the
+    official SDK puts after ``Error while sending HTTP request: `` (API.md E-3)."""
+
+    def __init__(self, curl_code, text):
+        super().__init__(curl_code, text)
+        self.curl_code = curl_code
+        self.text = text
+
+    def __str__(self):
+        if self.curl_code is None:
+            return self.text
+        return str((self.curl_code, self.text))
+
+    def as_sdk_error(self, prefix=""):
+        """The mapped ``ovirtsdk4.Error`` subclass instance with message ``prefix + str(self)``.
+        Use it as ``raise err.as_sdk_error('Failed to read response: ') from err``."""
+        return error_class(self.curl_code)(prefix + str(self))
+
+
+# --------------------------------------------------------------------------------------------
+# Replies and transfers.
+# --------------------------------------------------------------------------------------------
+
+
+class Reply:
+    """A finished exchange. ``status``: the HTTP status (int); ``reason``: the reason phrase
+    (``''`` on HTTP/2); ``headers``: lower-cased name -> value, the last one wins;
+    ``header_lines``: the header lines of the final response as received (status line first,
+    decoded as Latin-1, without CRLF and without the empty line ending them); ``body``: the
+    body, decoded from any Content-Encoding (``b''`` when it went to a sink); ``url``: the
+    effective URL."""
+
+    __slots__ = ("body", "header_lines", "headers", "reason", "status", "url")
+
+    def __init__(self, status, reason, headers, header_lines, body, url):
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.header_lines = header_lines
+        self.body = body
+        self.url = url
+
+    def __repr__(self):
+        return f"<Reply {self.status} {self.url} {len(self.body)} bytes>"
+
+
+class Transfer:
+    """A submitted request. :meth:`result` waits for it; :meth:`done` tells whether it is
+    finished; :meth:`cancel` aborts it. Results may be waited for in any order and from any
+    thread, by several threads at once."""
+
+    __slots__ = ("_callbacks", "_done", "_error", "_reply", "_request", "_transport", "_waiter")
+
+    def __init__(self, transport, request):
+        self._transport = transport
+        self._request = request
+        self._done = False
+        self._reply = None
+        self._error = None
+        self._callbacks = None
+        # A plain lock, held until the transfer completes: cheaper than an Event for the
+        # thousands of transfers that may be outstanding. Waiters acquire and release it.
+        self._waiter = threading.Lock()
+        self._waiter.acquire()
+
+    def done(self):
+        """Whether the transfer has finished (successfully or not)."""
+        return self._done
+
+    def result(self, timeout=None):
+        """Wait for the transfer and return its :class:`Reply`, or raise its error
+        (:class:`TransferError`, or the exception raised by the sink). With a ``timeout`` in
+        seconds, raise the built-in ``TimeoutError`` if it is not done by then (the transfer
+        goes on)."""
+        if not self._done:
+            if not self._waiter.acquire(timeout=-1 if timeout is None else max(timeout, 0)):
+                raise builtins.TimeoutError("the transfer is not finished")
+            self._waiter.release()
+        if self._error is not None:
+            # Drop the traceback of an earlier raise, so repeated result() calls do not pile up.
+            raise self._error.with_traceback(None)
+        return self._reply
+
+    def cancel(self):
+        """Abort the transfer if it is not finished; it then fails with a ``TransferError``
+        (``curl_code`` ``None``). Returns whether it was still running."""
+        request = self._request
+        if self._done or request is None:
+            return False
+        self._transport._cancel(request)
+        return True
+
+    close = cancel
+
+    def add_done_callback(self, fn):
+        """Call ``fn(transfer)`` when the transfer finishes (at once if it is done). The call
+        happens on the transport thread: keep it short and do not wait on transfers in it."""
+        if self._done:
+            fn(self)
+            return
+        with self._transport._lock:
+            if not self._done:
+                if self._callbacks is None:
+                    self._callbacks = []
+                self._callbacks.append(fn)
+                return
+        fn(self)
+
+    def _complete(self, reply=None, error=None):
+        if self._done:
+            return
+        self._reply = reply
+        self._error = error
+        with self._transport._lock:
+            self._done = True
+            callbacks = self._callbacks
+            self._callbacks = None
+        self._waiter.release()
+        self._request = None
+        if callbacks:
+            for fn in callbacks:
+                try:
+                    fn(self)
+                except Exception:  # a callback must not kill the transport thread
+                    pass
+
+
+class _Request:
+    """Everything about one request, owned by the transport thread once queued."""
+
+    __slots__ = (
+        "body",
+        "chunks",
+        "curl",
+        "header_lines",
+        "headers",
+        "method",
+        "negotiate",
+        "sink",
+        "sink_error",
+        "timeout",
+        "transfer",
+        "url",
+    )
+
+    def __init__(self, method, url, headers, body, sink, negotiate, timeout):
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.sink = sink
+        self.negotiate = negotiate
+        self.timeout = timeout
+        self.transfer = None
+        self.curl = None
+        self.header_lines = []
+        self.chunks = []
+        self.sink_error = None
+
+    def on_header(self, line):
+        # libcurl calls this for every header line of every response it reads, including
+        # interim ones (100 Continue), the 401 of an HTTP Negotiate round and a proxy's
+        # CONNECT reply: start over at each status line so only the final response is kept.
+        if line[:5] == b"HTTP/":
+            self.header_lines = [line]
+        else:
+            self.header_lines.append(line)
+
+    def on_sink(self, chunk):
+        try:
+            self.sink(chunk)
+        except BaseException as exc:  # noqa: BLE001 - re-raised from Transfer.result()
+            self.sink_error = exc
+            # Returning a count different from len(chunk) makes libcurl abort the transfer
+            # with CURLE_WRITE_ERROR (23); the sink's own exception is what we report.
+            return 0
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Debug logging with redaction.
+# --------------------------------------------------------------------------------------------
+
+_REDACTIONS = (
+    # Authorization / Proxy-Authorization header values (Bearer tokens, Negotiate blobs).
+    (re.compile(r"(?im)^((?:proxy-)?authorization:[ \t]*).*?(\r?)$"), r"\1***\2"),
+    # Form values: password=..., token=..., access_token=..., refresh_token=...
+    (re.compile(r"(?i)((?:password|token)=)[^&\s]*"), r"\1***"),
+    # JSON string values of keys mentioning a token or a password ("access_token": "...").
+    (
+        re.compile(r'(?i)("[^"\\]*(?:token|password)[^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*"'),
+        r'\1"***"',
+    ),
+)
+
+# The official prefixes (API.md C-6): '* ' libcurl's info, '< ' data sent, '> ' data received.
+_DEBUG_PREFIXES = {
+    pycurl.INFOTYPE_TEXT: "* ",
+    pycurl.INFOTYPE_HEADER_OUT: "< ",
+    pycurl.INFOTYPE_DATA_OUT: "< ",
+    pycurl.INFOTYPE_HEADER_IN: "> ",
+    pycurl.INFOTYPE_DATA_IN: "> ",
+}
+
+
+def redact(text):
+    """``text`` with Authorization values, password/token form values and JSON token or
+    password values replaced by ``***``."""
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# The system trust store.
+# --------------------------------------------------------------------------------------------
+
+_CA_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",  # Debian, Ubuntu, Alpine, Arch
+    "/etc/pki/tls/certs/ca-bundle.crt",  # Fedora, RHEL, CentOS
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  # RHEL (the same, extracted)
+    "/etc/ssl/ca-bundle.pem",  # openSUSE
+    "/etc/ssl/cert.pem",  # macOS, FreeBSD, Alpine
+)
+
+
+def system_ca_file():
+    """The system CA bundle, or ``None`` to leave libcurl's compiled-in default.
+
+    libcurl quirk: the CA path is fixed when libcurl is built. The manylinux pycurl wheels are
+    built on RHEL clones and look only for ``/etc/pki/tls/certs/ca-bundle.crt``, which does not
+    exist on Debian or Ubuntu, so every verified request would fail with code 77. We therefore
+    name the bundle ourselves: ``SSL_CERT_FILE`` if set, else Python's OpenSSL default, else
+    the first well-known location that exists."""
+    env = os.environ.get("SSL_CERT_FILE")
+    if env and os.path.isfile(env):
+        return env
+    paths = ssl.get_default_verify_paths()
+    for candidate in (paths.cafile, paths.openssl_cafile, *_CA_BUNDLES):
+        if candidate and os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# The transport.
+# --------------------------------------------------------------------------------------------
+
+_BODYLESS = frozenset(("GET", "DELETE", "HEAD"))
+_BAD_HEADER_CHARS = re.compile(r"[\r\n\0]")
+_POOL_MAX = 256  # idle easy handles kept for reuse; more are closed when they finish
+_IDLE_EXIT = 10.0  # seconds without any work after which the transport thread ends
+
+
+class Transport:
+    """An HTTP client for one Connection.
+
+    * ``ca_file``: PEM bundle of trusted CAs; ``None``: the system store (see
+      :func:`system_ca_file`). ``insecure``: verify neither the chain nor the host name.
+      TLS 1.2 is the minimum. A certificate with only a CN and no subjectAltName is accepted
+      (libcurl with OpenSSL falls back to the CN when there is no subjectAltName).
+    * ``timeout``: seconds for a whole request, connect included (``CURLOPT_TIMEOUT_MS``);
+      ``connect_timeout``: seconds for the connect phase; 0 means none (libcurl's own
+      300 s connect default then applies).
+    * ``compress``: ask for every encoding libcurl decodes (``Accept-Encoding: deflate, gzip,
+      br, zstd`` as built) and decode the reply; off, or with ``debug_log``, no
+      ``Accept-Encoding`` is sent.
+    * ``connections``: most connections per host (``M_MAX_HOST_CONNECTIONS``), 0 = unlimited.
+      Requests over the limit wait in libcurl's queue. With HTTP/2 (offered through ALPN),
+      requests are multiplexed on one connection and wait for it (``PIPEWAIT``) rather than
+      opening new ones.
+    * ``pipeline``: accepted as a hint only: HTTP/1.1 pipelining was removed from libcurl
+      in 7.62, and HTTP/2 multiplexing is used whenever the server offers it.
+    * ``proxy_url``: a proxy for every request; ``None`` leaves libcurl to read the usual
+      environment variables (``https_proxy``, ``http_proxy``, ``all_proxy``, ``no_proxy``).
+    * ``debug_log``: a callable taking one ``str`` per line; when given, libcurl's verbose
+      trace goes through it with the prefixes ``* `` (info), ``< `` (sent), ``> `` (received),
+      after :func:`redact`.
+    """
+
+    def __init__(
+        self,
+        *,
+        ca_file=None,
+        insecure=False,
+        timeout=0,
+        connect_timeout=0,
+        compress=True,
+        connections=0,
+        pipeline=0,
+        proxy_url=None,
+        debug_log=None,
+    ):
+        self._ca_file = None if insecure else (ca_file or system_ca_file())
+        self._insecure = bool(insecure)
+        self._timeout_ms = _to_ms(timeout)
+        self._connect_timeout_ms = _to_ms(connect_timeout)
+        self._compress = bool(compress) and debug_log is None
+        self._proxy_url = proxy_url
+        self._debug_log = debug_log
+        self.pipeline = pipeline  # a hint only, see the class docstring
+
+        self._multi = multi = pycurl.CurlMulti()
+        multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
+        multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
+        # Multiplex over HTTP/2 when the server offers it; HTTP/1.1 pipelining is gone.
+        multi.setopt(pycurl.M_PIPELINING, pycurl.PIPE_MULTIPLEX)
+        if connections:
+            multi.setopt(pycurl.M_MAX_HOST_CONNECTIONS, int(connections))
+            # Keep at least as many idle connections cached as we may open, or libcurl
+            # closes and reopens them between bursts.
+            multi.setopt(pycurl.M_MAXCONNECTS, max(int(connections), 8))
+
+        self._lock = threading.Lock()  # guards the queue, the closed flag, done callbacks
+        self._queue = []
+        self._wake_pending = False
+        self._closed = False
+        self._thread = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wake_r, selectors.EVENT_READ)
+
+        # Owned by the transport thread only:
+        self._active: dict[pycurl.Curl, _Request] = {}
+        self._free: list[pycurl.Curl] = []
+        self._fds: dict[int, int] = {}
+        self._deadline = None
+        self._failure = None
+
+    # -- public API --------------------------------------------------------------------------
+
+    def submit(self, method, url, headers, body=None, sink=None, *, negotiate=False, timeout=None):
+        """Queue a request and return its :class:`Transfer` at once. Thread-safe.
+
+        ``headers``: a list of ``(name, value)`` ASCII ``str`` pairs, sent in order. ``body``:
+        ``bytes`` sent with ``Content-Length`` (never chunked, never ``Expect: 100-continue``);
+        ``None`` for POST/PUT means an empty body; GET, DELETE and HEAD take none. If a body
+        is sent without a ``Content-Type`` header, libcurl adds
+        ``application/x-www-form-urlencoded``. ``sink``: a callable receiving the body chunk
+        by chunk, in order, on the transport thread (the reply's body is then ``b''``); if it
+        raises, the transfer is aborted and ``result()`` raises that exception.
+        ``negotiate``: offer HTTP Negotiate (Kerberos/SPNEGO) if the server asks for it.
+        ``timeout``: seconds for this request, overriding the transport's (0 = none).
+        """
+        method = method.upper()
+        if body is not None:
+            if method in _BODYLESS:
+                raise ValueError(f"a {method} request has no body")
+            body = bytes(body)
+        elif method in ("POST", "PUT", "PATCH"):
+            body = b""
+        lines = []
+        for name, value in headers:
+            if not (name.isascii() and value.isascii()):
+                raise ValueError(f"header {name!r} is not ASCII")
+            if _BAD_HEADER_CHARS.search(name) or _BAD_HEADER_CHARS.search(value):
+                # libcurl would put a CR or LF on the wire as is: a header injection.
+                raise ValueError(f"header {name!r} contains a line break or NUL")
+            # libcurl quirk: "Name:" with nothing after the colon *removes* that header;
+            # "Name;" is how an empty value is sent.
+            lines.append(f"{name}: {value}" if value.strip() else f"{name};")
+        # libcurl quirk: for bodies over 1 MB libcurl adds "Expect: 100-continue" and waits
+        # up to a second for the server's "100 Continue"; an empty "Expect:" suppresses it.
+        lines.append("Expect:")
+        request = _Request(
+            method,
+            url,
+            lines,
+            body,
+            sink,
+            negotiate,
+            self._timeout_ms if timeout is None else _to_ms(timeout),
+        )
+        transfer = request.transfer = Transfer(self, request)
+        with self._lock:
+            if self._closed:
+                closed = True
+            else:
+                closed = False
+                self._queue.append(request)
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._run, name="ovirtsdk4-transport", daemon=True
+                    )
+                    self._thread.start()
+                wake = not self._wake_pending
+                self._wake_pending = True
+        if closed:
+            transfer._complete(error=TransferError(None, "The transport is closed"))
+        elif wake:
+            self._wake()
+        return transfer
+
+    def close(self):
+        """Stop the transport thread, fail every outstanding transfer with a ``TransferError``
+        (``curl_code`` ``None``) and free the libcurl handles. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            thread = self._thread
+        if thread is None:
+            self._cleanup()
+            return
+        self._wake()
+        if thread is not threading.current_thread():
+            thread.join()
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        # A forgotten transport must not leak: the running thread holds a reference to self,
+        # so this only runs once the thread was never started or has ended when idle.
+        try:
+            if not self._closed and self._thread is None:
+                self._cleanup()
+        except Exception:  # pragma: no cover
+            pass
+
+    # -- the transport thread ----------------------------------------------------------------
+
+    def _wake(self):
+        try:
+            self._wake_w.send(b"\0")
+        except (BlockingIOError, InterruptedError):
+            pass  # the socketpair is full of wake-ups already: the loop will wake
+        except OSError:  # pragma: no cover - closed during close()
+            pass
+
+    def _run(self):
+        multi = self._multi
+        select = self._selector.select
+        wake_fd = self._wake_r.fileno()
+        in_, out = selectors.EVENT_READ, selectors.EVENT_WRITE
+        idle_exit = False
+        try:
+            while not self._closed:
+                if self._deadline is not None:
+                    timeout = max(0.0, self._deadline - time.monotonic())
+                elif self._active:
+                    timeout = None
+                else:
+                    timeout = _IDLE_EXIT
+                events = select(timeout)
+                if not events and timeout == _IDLE_EXIT:
+                    # Nothing to do for a while: end the thread (submit() starts another), so
+                    # that a transport its owner forgot to close can be garbage-collected.
+                    with self._lock:
+                        if not self._queue and not self._closed:
+                            self._thread = None
+                            idle_exit = True
+                            return
+                for key, mask in events:
+                    fd = key.fd
+                    if fd == wake_fd:
+                        self._take_queue()
+                        continue
+                    action = 0
+                    if mask & in_:
+                        action |= pycurl.CSELECT_IN
+                    if mask & out:
+                        action |= pycurl.CSELECT_OUT
+                    multi.socket_action(fd, action)
+                if self._deadline is not None and time.monotonic() >= self._deadline:
+                    self._deadline = None
+                    multi.socket_action(pycurl.SOCKET_TIMEOUT, 0)
+                # libcurl may finish transfers in any socket_action: drain them all now.
+                self._drain_done()
+        except BaseException as exc:  # pragma: no cover - a bug: fail everything, loudly
+            self._failure = exc
+        finally:
+            if not idle_exit:
+                with self._lock:
+                    self._closed = True
+                self._cleanup()
+
+    def _take_queue(self):
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+        with self._lock:
+            queue = self._queue
+            self._queue = []
+            self._wake_pending = False
+        for item in queue:
+            if isinstance(item, tuple):  # ("cancel", request)
+                self._do_cancel(item[1])
+            else:
+                self._start(item)
+
+    def _start(self, request):
+        curl = self._free.pop() if self._free else pycurl.Curl()
+        try:
+            self._setup(curl, request)
+        except Exception as exc:
+            if isinstance(exc, pycurl.error):
+                code, text = exc.args[0], exc.args[1]
+            else:  # e.g. a URL pycurl cannot encode
+                code, text = None, f"Cannot set up the request: {exc}"
+            self._recycle(curl)
+            request.transfer._complete(error=TransferError(code, text))
+            return
+        request.curl = curl
+        self._active[curl] = request
+        # Adding a handle makes libcurl call the timer function with 0 ms: the loop then
+        # calls socket_action(SOCKET_TIMEOUT), which starts the transfer.
+        self._multi.add_handle(curl)
+
+    def _setup(self, curl, request):
+        setopt = curl.setopt
+        # Fixed options (reset() cleared them when the handle was last used).
+        # NOSIGNAL: libcurl must not use signals (SIGALRM for DNS timeouts) in a thread.
+        setopt(pycurl.NOSIGNAL, 1)
+        setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
+        if self._insecure:
+            setopt(pycurl.SSL_VERIFYPEER, 0)
+            setopt(pycurl.SSL_VERIFYHOST, 0)
+        else:
+            setopt(pycurl.SSL_VERIFYPEER, 1)
+            setopt(pycurl.SSL_VERIFYHOST, 2)
+            if self._ca_file is not None:
+                setopt(pycurl.CAINFO, self._ca_file)
+        # Minimum TLS 1.2, maximum whatever libcurl's TLS library supports.
+        setopt(pycurl.SSLVERSION, pycurl.SSLVERSION_TLSv1_2)
+        if self._compress:
+            # '' means: advertise, and decode, every encoding this libcurl was built with.
+            setopt(pycurl.ACCEPT_ENCODING, "")
+        if self._connect_timeout_ms:
+            setopt(pycurl.CONNECTTIMEOUT_MS, self._connect_timeout_ms)
+        if self._proxy_url is not None:
+            setopt(pycurl.PROXY, self._proxy_url)
+        # With HTTP/2, wait for a connection that can multiplex rather than open another.
+        setopt(pycurl.PIPEWAIT, 1)
+        setopt(pycurl.TCP_KEEPALIVE, 1)
+        # The official SDK turns the cookie engine on for each (new) handle, so cookies set
+        # during one request (e.g. between Negotiate rounds) are sent back within it, but never
+        # carried to another request. A reset() handle keeps its cookies: wipe them.
+        setopt(pycurl.COOKIEFILE, "")
+        setopt(pycurl.COOKIELIST, "ALL")
+        if self._debug_log is not None:
+            setopt(pycurl.VERBOSE, 1)
+            setopt(pycurl.DEBUGFUNCTION, self._on_debug)
+
+        # Per-request options.
+        setopt(pycurl.URL, request.url)
+        method = request.method
+        body = request.body
+        if method == "GET":
+            setopt(pycurl.HTTPGET, 1)
+        elif method == "HEAD":
+            setopt(pycurl.NOBODY, 1)
+        elif body is not None:
+            # POSTFIELDS + POSTFIELDSIZE sends the bytes with a Content-Length (never chunked);
+            # CUSTOMREQUEST then only changes the method name (PUT, PATCH...).
+            setopt(pycurl.POSTFIELDSIZE_LARGE, len(body))
+            setopt(pycurl.POSTFIELDS, body)
+            if method != "POST":
+                setopt(pycurl.CUSTOMREQUEST, method)
+        else:
+            setopt(pycurl.CUSTOMREQUEST, method)
+        setopt(pycurl.HTTPHEADER, request.headers)
+        setopt(pycurl.HEADERFUNCTION, request.on_header)
+        if request.sink is not None:
+            setopt(pycurl.WRITEFUNCTION, request.on_sink)
+        else:
+            setopt(pycurl.WRITEFUNCTION, request.chunks.append)
+        if request.timeout:
+            setopt(pycurl.TIMEOUT_MS, request.timeout)
+        if request.negotiate:
+            # SPNEGO through libcurl's own GSS-API (no Python Kerberos module needed); ':' as
+            # user and password tells libcurl to use the credentials cache.
+            setopt(pycurl.HTTPAUTH, pycurl.HTTPAUTH_NEGOTIATE)
+            setopt(pycurl.USERPWD, ":")
+
+    def _drain_done(self):
+        info_read = self._multi.info_read
+        while True:
+            queued, ok, failed = info_read()
+            for curl in ok:
+                self._finish(curl, None, None)
+            for curl, code, text in failed:
+                self._finish(curl, code, text)
+            if not queued:
+                return
+
+    def _finish(self, curl, code, text):
+        request = self._active.pop(curl, None)
+        self._multi.remove_handle(curl)
+        if request is None:  # pragma: no cover - cancelled in the meantime
+            self._recycle(curl)
+            return
+        try:
+            if request.sink_error is not None:
+                error, reply = request.sink_error, None
+            elif code is not None:
+                error, reply = TransferError(code, text or f"libcurl error {code}"), None
+            else:
+                error, reply = None, self._reply(curl, request)
+        except Exception as exc:  # pragma: no cover - getinfo failing would be a bug
+            error, reply = TransferError(None, f"Cannot read the reply: {exc}"), None
+        self._recycle(curl)
+        request.transfer._complete(reply, error)
+
+    @staticmethod
+    def _reply(curl, request):
+        status = curl.getinfo(pycurl.RESPONSE_CODE)
+        url = curl.getinfo(pycurl.EFFECTIVE_URL)
+        lines = [line.rstrip(b"\r\n").decode("latin-1") for line in request.header_lines]
+        while lines and not lines[-1]:
+            lines.pop()
+        headers = {}
+        reason = ""
+        if lines:
+            parts = lines[0].split(" ", 2)
+            if len(parts) == 3:
+                reason = parts[2]
+            for line in lines[1:]:
+                name, sep, value = line.partition(":")
+                if sep:
+                    headers[name.strip().lower()] = value.strip()
+        body = b"".join(request.chunks)
+        return Reply(status, reason, headers, lines, body, url)
+
+    def _recycle(self, curl):
+        # reset() drops every option and the references pycurl keeps to our callbacks and
+        # the POSTFIELDS bytes, but keeps the handle's caches; connections live in the multi.
+        curl.reset()
+        if len(self._free) < _POOL_MAX and not self._closed:
+            self._free.append(curl)
+        else:
+            curl.close()
+
+    def _cancel(self, request):
+        with self._lock:
+            if self._closed:
+                return
+            self._queue.append(("cancel", request))
+            wake = not self._wake_pending
+            self._wake_pending = True
+        if wake:
+            self._wake()
+
+    def _do_cancel(self, request):
+        transfer = request.transfer
+        if transfer.done():
+            return
+        curl = request.curl
+        if curl is not None and self._active.pop(curl, None) is not None:
+            self._multi.remove_handle(curl)
+            self._recycle(curl)
+        transfer._complete(error=TransferError(None, "The request was cancelled"))
+
+    def _cleanup(self):
+        """Fail what is outstanding and free everything. Runs once, on the transport thread
+        when it exits (or in close() when it never started)."""
+        if self._failure is not None:
+            text = f"The transport failed: {self._failure!r}"
+        else:
+            text = "The transport was closed before the request finished"
+        with self._lock:
+            queue = self._queue
+            self._queue = []
+        for curl, request in list(self._active.items()):
+            try:
+                self._multi.remove_handle(curl)
+            except pycurl.error:  # pragma: no cover
+                pass
+            curl.close()
+            request.transfer._complete(error=TransferError(None, text))
+        self._active.clear()
+        for item in queue:
+            if not isinstance(item, tuple):
+                item.transfer._complete(error=TransferError(None, text))
+        for curl in self._free:
+            curl.close()
+        self._free.clear()
+        self._multi.close()
+        self._selector.close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    # -- libcurl callbacks (all on the transport thread) -------------------------------------
+
+    def _on_socket(self, what, fd, multi, socketp):
+        sel = self._selector
+        if what == pycurl.POLL_REMOVE or what == pycurl.POLL_NONE:
+            if self._fds.pop(fd, None) is not None:
+                sel.unregister(fd)
+            return
+        events = 0
+        if what & pycurl.POLL_IN:
+            events |= selectors.EVENT_READ
+        if what & pycurl.POLL_OUT:
+            events |= selectors.EVENT_WRITE
+        old = self._fds.get(fd)
+        if old == events:
+            return
+        self._fds[fd] = events
+        if old is None:
+            sel.register(fd, events)
+        else:
+            try:
+                sel.modify(fd, events)
+            except (OSError, KeyError):
+                # The fd was closed and reused without a POLL_REMOVE in between (epoll drops
+                # closed fds by itself): start over.
+                sel.unregister(fd)
+                sel.register(fd, events)
+
+    def _on_timer(self, msecs):
+        # libcurl quirk: calling socket_action from inside this callback is not allowed
+        # (CURLM_RECURSIVE_API_CALL); record the deadline, the loop acts on it.
+        self._deadline = None if msecs < 0 else time.monotonic() + msecs / 1000.0
+
+    def _on_debug(self, kind, data):
+        prefix = _DEBUG_PREFIXES.get(kind)
+        if prefix is None:  # TLS records: binary, useless in a text log
+            return
+        text = redact(data.decode("utf-8", "replace"))
+        log = self._debug_log
+        try:
+            for line in text.replace("\r\n", "\n").strip().split("\n"):
+                log(prefix + line)
+        except Exception:  # a failing logger must not abort the transfer
+            pass
+
+
+def _to_ms(seconds):
+    if not seconds:
+        return 0
+    return max(1, int(round(float(seconds) * 1000)))
