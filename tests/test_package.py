@@ -23,10 +23,14 @@ SUBMODULES = [
 ]
 
 
-def test_plain_import_exposes_the_submodules():
+def test_plain_import_exposes_the_submodules(tmp_path):
     code = "import ovirtsdk4 as s; print(' '.join(type(getattr(s, n)).__name__ for n in %r))"
     out = subprocess.run(
-        [sys.executable, "-c", code % SUBMODULES], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code % SUBMODULES],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     ).stdout.split()
     assert out == ["module"] * len(SUBMODULES)
 

@@ -58,6 +58,7 @@ cdef class Cursor:
     cdef object _error           # first libxml2 error (msg, line, column), raised when reached
     cdef object _failed          # the exception every move raises after a failure
     cdef int _type               # node type of the current node, 0 before the start / at the end
+    cdef int _options            # libxml2 parser options (XML_PARSE_*)
 
     # Cold paths (defined in core.pyx).
     cdef int _open_memory(self, object data) except -1

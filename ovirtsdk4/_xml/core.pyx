@@ -22,7 +22,7 @@ from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy, strlen
 
 from ovirtsdk4._xml.globals cimport xmlFree
-from ovirtsdk4._xml.parser cimport XML_PARSE_NONET
+from ovirtsdk4._xml.parser cimport XML_PARSE_NOBLANKS, XML_PARSE_NONET
 from ovirtsdk4._xml.tree cimport (
     xmlBufferContent,
     xmlBufferCreate,
@@ -358,6 +358,7 @@ cdef class Cursor:
         self._cap = 0
         self._type = 0
         self._chunk = DEFAULT_CHUNK
+        self._options = _OPTIONS
 
     def __dealloc__(self):
         if self._reader != NULL:
@@ -368,17 +369,24 @@ cdef class Cursor:
             self._buf = NULL
 
     @classmethod
-    def from_bytes(cls, data):
-        """A cursor on the first node of ``data`` (bytes, or str encoded as UTF-8)."""
+    def from_bytes(cls, data, bint blanks=True):
+        """A cursor on the first node of ``data`` (bytes, or str encoded as UTF-8).
+
+        With ``blanks=False`` whitespace-only text between elements is not reported as nodes
+        (faster; the text of an element that holds only whitespace is still kept)."""
         cdef Cursor self = cls.__new__(cls)
+        if not blanks:
+            self._options = _OPTIONS | XML_PARSE_NOBLANKS
         self.open_bytes(data)
         return self
 
     @classmethod
-    def from_stream(cls, source, Py_ssize_t chunk_size=DEFAULT_CHUNK):
+    def from_stream(cls, source, Py_ssize_t chunk_size=DEFAULT_CHUNK, bint blanks=True):
         """A cursor on the first node of the bytes returned by ``source.read(chunk_size)``
         (a ``b''`` result means the end; results longer than asked for are fine)."""
         cdef Cursor self = cls.__new__(cls)
+        if not blanks:
+            self._options = _OPTIONS | XML_PARSE_NOBLANKS
         self.open_stream(source, chunk_size)
         return self
 
@@ -407,7 +415,7 @@ cdef class Cursor:
             return self._open_stream(io.BytesIO(data), DEFAULT_CHUNK)
         self._data = data
         self._reader = xmlReaderForMemory(
-            PyBytes_AS_STRING(data), <int>PyBytes_GET_SIZE(data), NULL, NULL, _OPTIONS
+            PyBytes_AS_STRING(data), <int>PyBytes_GET_SIZE(data), NULL, NULL, self._options
         )
         if self._reader == NULL:
             raise MemoryError()
@@ -422,7 +430,7 @@ cdef class Cursor:
         self._source = source
         self._chunk = chunk
         self._streamed = True
-        self._reader = xmlReaderForIO(_on_read, NULL, <void*>self, NULL, NULL, _OPTIONS)
+        self._reader = xmlReaderForIO(_on_read, NULL, <void*>self, NULL, NULL, self._options)
         if self._reader == NULL:
             # xmlReaderForIO reads the first bytes to detect the encoding.
             if self._pending is not None:
