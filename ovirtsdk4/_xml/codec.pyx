@@ -18,7 +18,7 @@ loop then reads any struct (``read_struct``) and one writes any struct (``write_
 
 from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_SetItem
 from cpython.list cimport PyList_Append
-from cpython.object cimport PyObject, PyTypeObject
+from cpython.object cimport PyObject, PyObject_GenericSetAttr, PyTypeObject
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport calloc, free
 from libc.string cimport strcmp
@@ -65,6 +65,10 @@ cdef dict _KINDS = {
 }
 
 cdef object _List = List
+
+# CPython shares the attribute names of a class among its instances (each instance then holds
+# only a small array of values) for at most this many names (SHARED_KEYS_MAX_SIZE).
+cdef Py_ssize_t _SHARED_KEYS_MAX = 30
 cdef tuple _NO_ARGS = ()
 cdef object _Enum = _enum.Enum
 cdef str _HREF = "_href"
@@ -83,6 +87,7 @@ cdef class Member:
     cdef readonly bint is_attribute
     cdef readonly str link_rel
     cdef readonly object target_name  # struct or enum class name
+    cdef readonly Py_ssize_t index    # position in the type's template
     cdef readonly StructInfo struct   # K_STRUCT: the item type
     cdef dict enum_values             # K_ENUM: wire value -> member
     cdef dict enum_values_folded      # K_ENUM: lower-cased wire value -> member (attributes)
@@ -104,7 +109,10 @@ cdef class StructInfo:
     cdef readonly str plural
     cdef bytes _tag
     cdef bytes _plural
-    cdef dict template
+    cdef dict template                # every __dict__ key -> None, in constructor order
+    cdef tuple keys                   # the same keys
+    cdef list nones                   # as many Nones
+    cdef bint compact                 # few enough attributes for CPython's shared keys
     cdef readonly tuple members
     cdef tuple elements               # element members in write order: plain, then links
     cdef Member id_member             # the ``id`` XML attribute, or None
@@ -230,23 +238,21 @@ cdef object _read_id(Cursor c, Member m):
 cdef object read_struct(Cursor c, StructInfo info):
     """Reads the element the cursor is on (whatever its tag) as an ``info`` object and moves
     past it."""
-    cdef type cls = info.cls
-    cdef object obj = (<PyTypeObject*>cls).tp_new(cls, <PyObject*>_NO_ARGS, NULL)
-    cdef dict values = PyDict_Copy(info.template)
+    cdef list values = list(info.nones)
     cdef const xmlChar* name
     cdef Member m
     cdef list links = None
-    cdef object href = c.attr(b"href")
-    if href is not None:
-        values[_HREF] = href
-    if info.id_member is not None:
-        values[info.id_member.storage] = _read_id(c, info.id_member)
+    cdef object href
+    if c.has_attributes():
+        values[0] = c.attr(b"href")
+        if info.id_member is not None:
+            values[info.id_member.index] = _read_id(c, info.id_member)
     if c.enter():
         while c.next_start():
             name = c.name()
             m = info.find(<const char*>name)
             if m is not None:
-                PyDict_SetItem(values, m.storage, _read_member(c, m))
+                values[m.index] = _read_member(c, m)
                 continue
             if strcmp(<const char*>name, b"link") == 0 and info.links:
                 m = info.links.get(c.attr(b"rel"))
@@ -259,12 +265,37 @@ cdef object read_struct(Cursor c, StructInfo info):
         c.leave()
     if links is not None:
         for m, href in links:
-            current = <object>PyDict_GetItem(values, m.storage)
+            current = values[m.index]
             if isinstance(current, _List):
                 current._href = href
             else:
-                PyDict_SetItem(values, m.storage, _new_list(href))
-    obj.__dict__ = values
+                values[m.index] = _new_list(href)
+    return _build(info, values)
+
+
+cdef object _build(StructInfo info, list values):
+    """The ``info`` object whose attributes are ``values``, in template order.
+
+    Types with few attributes get them one by one, in the order their constructor sets them,
+    so that CPython keeps them in the compact shared-key layout of the class (no dict of
+    their own until ``vars()`` asks for one). Larger types exceed what CPython shares per
+    class, so they get a copy of the type's template dict, filled in."""
+    cdef type cls = info.cls
+    cdef object obj = (<PyTypeObject*>cls).tp_new(cls, <PyObject*>_NO_ARGS, NULL)
+    cdef tuple keys = info.keys
+    cdef Py_ssize_t i
+    cdef dict attributes
+    cdef object value
+    if info.compact:
+        for i in range(len(keys)):
+            PyObject_GenericSetAttr(obj, keys[i], values[i])
+        return obj
+    attributes = PyDict_Copy(info.template)
+    for i in range(len(keys)):
+        value = values[i]
+        if value is not None:
+            PyDict_SetItem(attributes, keys[i], value)
+    obj.__dict__ = attributes
     return obj
 
 
@@ -457,6 +488,9 @@ cdef class Schema:
         info.tag, info.plural = tag, plural
         info._tag, info._plural = tag.encode("utf-8"), plural.encode("utf-8")
         info.template = dict.fromkeys(template)
+        info.keys = template
+        info.nones = [None] * len(template)
+        info.compact = len(template) <= _SHARED_KEYS_MAX
         for name, xml_tag, kind, target, is_list, item_tag, is_link, link_rel, is_attr in members:
             m = Member.__new__(Member)
             m.name = name
@@ -467,6 +501,7 @@ cdef class Schema:
             m.is_list, m.is_link, m.is_attribute = is_list, is_link, is_attr
             m.link_rel = link_rel
             m.target_name = target
+            m.index = template.index(m.storage)
             built.append(m)
         info.members = tuple(built)
         info.elements = tuple(

@@ -24,6 +24,7 @@ from ovirtsdk4._xml.xmlreader cimport (
     XML_READER_TYPE_END_ELEMENT,
     xmlTextReaderConstName,
     xmlTextReaderDepth,
+    xmlTextReaderHasAttributes,
     xmlTextReaderIsEmptyElement,
     xmlTextReaderNext,
     xmlTextReaderNodeType,
@@ -126,6 +127,10 @@ cdef class Cursor:
     cdef inline bint name_is(self, const char* expected):
         cdef const xmlChar* n = xmlTextReaderConstName(self._reader)
         return n != NULL and strcmp(<const char*>n, expected) == 0
+
+    cdef inline bint has_attributes(self):
+        """True when the current start tag has attributes."""
+        return xmlTextReaderHasAttributes(self._reader) == 1
 
     cdef inline bint is_empty(self):
         """True when the current start tag is written ``<x/>``."""

@@ -44,6 +44,7 @@ cdef extern from "libxml/xmlreader.h" nogil:
     int xmlTextReaderNodeType(xmlTextReaderPtr reader)
     int xmlTextReaderDepth(xmlTextReaderPtr reader)
     int xmlTextReaderIsEmptyElement(xmlTextReaderPtr reader)
+    int xmlTextReaderHasAttributes(xmlTextReaderPtr reader)
     const xmlChar* xmlTextReaderConstName(xmlTextReaderPtr reader)
     const xmlChar* xmlTextReaderConstValue(xmlTextReaderPtr reader)
     xmlChar* xmlTextReaderGetAttribute(xmlTextReaderPtr reader, const xmlChar* name)
