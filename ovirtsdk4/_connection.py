@@ -57,13 +57,15 @@ def _sso_error(reply):
 
 
 class _Context:
-    """What ``send`` returns and ``wait`` takes: the request and its transfer."""
+    """What ``send`` returns and ``wait`` takes: the request, its transfer and the token it
+    was sent with."""
 
-    __slots__ = ("request", "transfer")
+    __slots__ = ("request", "token", "transfer")
 
-    def __init__(self, request, transfer):
+    def __init__(self, request, transfer, token):
         self.request = request
         self.transfer = transfer
+        self.token = token
 
 
 class Connection:
@@ -121,7 +123,8 @@ class Connection:
         self._system = None
         debug_log = log.debug if debug and log is not None else None
         self._transport = Transport(
-            ca_file=ca_file,
+            # pycurl takes only str paths: accept a pathlib.Path as well.
+            ca_file=os.fspath(ca_file) if ca_file is not None else None,
             insecure=insecure,
             timeout=timeout,
             connect_timeout=connect_timeout,
@@ -206,7 +209,8 @@ class Connection:
         for name, value in (request.headers or {}).items():
             if value is not None:
                 headers[name] = value
-        if "all_content" in query:
+        # Engines older than 4.1 read all_content from a header only (API.md H-2).
+        if query.get("all_content") is not None:
             headers["All-Content"] = query["all_content"]
         header_pairs = [_ascii_header(name, value) for name, value in headers.items()]
         token = self.authenticate()
@@ -227,8 +231,13 @@ class Connection:
         body = request.body
         if isinstance(body, str):
             body = body.encode("utf-8")
-        transfer = self._transport.submit(request.method, url, header_pairs, body)
-        return _Context(request, transfer)
+        try:
+            transfer = self._transport.submit(request.method, url, header_pairs, body)
+        except ValueError as error:
+            # The transport refuses a header with a CR, LF or NUL (libcurl would put it on
+            # the wire as is, a header injection): an SDK error, and nothing is sent.
+            raise Error(f"Can't send the request: {error}") from error
+        return _Context(request, transfer, token)
 
     def wait(self, context, failed_auth=False):
         """Wait for the reply of a ``send`` and return it as an ``http.Response``. A 401 gets
@@ -239,7 +248,10 @@ class Connection:
             raise error.as_sdk_error(_API_PREFIX) from error
         if reply.status == 401 and not failed_auth:
             with self._token_lock:
-                self._token = None
+                # Many futures sent with the same expired token all get a 401: only the first
+                # one drops it, so that one new token serves every retry.
+                if self._token == context.token:
+                    self._token = None
             return self.wait(self.send(context.request), failed_auth=True)
         lines = reply.header_lines
         status_line = lines[0].split(None, 2) if lines else []

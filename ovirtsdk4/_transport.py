@@ -25,7 +25,6 @@ import os
 import re
 import selectors
 import socket
-import ssl
 import threading
 import time
 
@@ -329,6 +328,8 @@ def system_ca_file():
     env = os.environ.get("SSL_CERT_FILE")
     if env and os.path.isfile(env):
         return env
+    import ssl  # only here: importing it costs milliseconds at every `import ovirtsdk4`
+
     paths = ssl.get_default_verify_paths()
     for candidate in (paths.cafile, paths.openssl_cafile, *_CA_BUNDLES):
         if candidate and os.path.isfile(candidate):
