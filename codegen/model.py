@@ -186,6 +186,13 @@ class Method:
         return ", ".join(["self", *names, "headers=None", "query=None", "wait=True", "**kwargs"])
 
     @property
+    def iter_signature(self):
+        """``list_iter``: the list parameters, then ``page_size`` (ours)."""
+        names = [f"{p.python_name}=None" for p in self.parameters]
+        names.append("page_size=None")
+        return ", ".join(["self", *names, "headers=None", "query=None", "**kwargs"])
+
+    @property
     def checked(self):
         return ((self.body,) if self.body else ()) + self.parameters
 

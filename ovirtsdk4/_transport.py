@@ -21,6 +21,7 @@ Errors: a failed transfer raises :class:`TransferError` (``curl_code`` and libcu
 from __future__ import annotations
 
 import builtins
+import collections
 import os
 import re
 import selectors
@@ -261,13 +262,98 @@ class _Request:
 
     def on_sink(self, chunk):
         try:
-            self.sink(chunk)
+            # A sink may return pycurl.WRITEFUNC_PAUSE to pause the transfer until
+            # Transport.resume() (libcurl then keeps this chunk and hands it over again).
+            return self.sink(chunk)
         except BaseException as exc:  # noqa: BLE001 - re-raised from Transfer.result()
             self.sink_error = exc
             # Returning a count different from len(chunk) makes libcurl abort the transfer
             # with CURLE_WRITE_ERROR (23); the sink's own exception is what we report.
             return 0
+
+
+class BodyStream:
+    """A reply body read while it downloads: ``read(n)`` for a consumer thread, fed by the
+    transfer's sink on the transport thread.
+
+    At most about ``limit`` bytes wait in memory: past that the transfer is paused (never
+    blocked: the transport thread goes on serving the other transfers) until the consumer has
+    read half of them. ``start_line()`` waits for the reply to begin.
+    """
+
+    def __init__(self, transport, limit=1 << 20):
+        self._transport = transport
+        self._limit = limit
+        self._chunks = collections.deque()
+        self._size = 0
+        self._paused = False
+        self._lines = None
+        self._ready = threading.Condition(threading.Lock())
+        self.transfer = None
+
+    def start(self, method, url, headers, **options):
+        """Submit the request, with this stream as its sink; returns the stream."""
+        # The sink may run before submit() returns: it waits for this lock, so it always
+        # sees self.transfer.
+        with self._ready:
+            self.transfer = self._transport.submit(method, url, headers, sink=self._sink, **options)
+        self.transfer.add_done_callback(self._done)
+        return self
+
+    def _sink(self, chunk):
+        with self._ready:
+            if self._lines is None:
+                self._lines = [
+                    line.rstrip(b"\r\n").decode("latin-1")
+                    for line in self.transfer._request.header_lines
+                ]
+            if self._size >= self._limit:
+                # libcurl keeps this chunk and hands it over again after resume().
+                self._paused = True
+                return pycurl.WRITEFUNC_PAUSE
+            self._chunks.append(bytes(chunk))
+            self._size += len(chunk)
+            self._ready.notify_all()
         return None
+
+    def _done(self, transfer):
+        with self._ready:
+            self._ready.notify_all()
+
+    def start_line(self):
+        """Wait until the body starts (or the transfer ends) and return ``(status, header
+        lines)``; raises the transfer's error if it failed before any of the body came."""
+        with self._ready:
+            while self._lines is None and not self.transfer.done():
+                self._ready.wait()
+            lines = self._lines
+        if lines is None:
+            reply = self.transfer.result()
+            return reply.status, reply.header_lines
+        parts = lines[0].split(" ", 2) if lines else []
+        status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        return status, [line for line in lines if line]
+
+    def read(self, size=-1):
+        """Up to ``size`` bytes of the body (a buffered chunk for -1), ``b''`` at its end.
+        Raises the transfer's error if it failed."""
+        with self._ready:
+            while not self._chunks and not self.transfer.done():
+                self._ready.wait()
+            if not self._chunks:
+                self.transfer.result()  # raises the error, if any
+                return b""
+            chunk = self._chunks.popleft()
+            if 0 <= size < len(chunk):
+                self._chunks.appendleft(chunk[size:])
+                chunk = chunk[:size]
+            self._size -= len(chunk)
+            resume = self._paused and self._size < self._limit // 2
+            if resume:
+                self._paused = False
+        if resume:
+            self._transport.resume(self.transfer)
+        return chunk
 
 
 # --------------------------------------------------------------------------------------------
@@ -590,10 +676,13 @@ class Transport:
             self._queue = []
             self._wake_pending = False
         for item in queue:
-            if isinstance(item, tuple):  # ("cancel", request)
-                self._do_cancel(item[1])
-            else:
+            if not isinstance(item, tuple):
                 self._start(item)
+            elif item[0] == "cancel":
+                self._do_cancel(item[1])
+            elif item[1].curl is not None and item[1].curl in self._active:
+                # libcurl may call the write function again from inside pause().
+                item[1].curl.pause(pycurl.PAUSE_CONT)
 
     def _start(self, request):
         curl = self._free.pop() if self._free else pycurl.Curl()
@@ -737,11 +826,20 @@ class Transport:
         else:
             curl.close()
 
+    def resume(self, transfer):
+        """Resume a transfer whose sink paused it (returned ``pycurl.WRITEFUNC_PAUSE``)."""
+        request = transfer._request
+        if request is not None:
+            self._command("resume", request)
+
     def _cancel(self, request):
+        self._command("cancel", request)
+
+    def _command(self, what, request):
         with self._lock:
             if self._closed:
                 return
-            self._queue.append(("cancel", request))
+            self._queue.append((what, request))
             wake = not self._wake_pending
             self._wake_pending = True
         if wake:

@@ -127,6 +127,15 @@ class Service:
 
     def _invoke(self, method, values, headers, query, wait, kwargs):
         """Check the arguments, send the request and return the result, or a ``Future``."""
+        request = self._request(method, values, headers, query, kwargs)
+        context = self._connection.send(request)
+        future = Future(self._connection, context, lambda response: self._reply(method, response))
+        if not wait:
+            return future
+        return future.wait()
+
+    def _request(self, method, values, headers, query, kwargs):
+        """The checked ``http.Request`` of a call of ``method`` with ``values``."""
         parameters = method.parameters
         if "async" in kwargs:
             values = tuple(
@@ -154,11 +163,47 @@ class Service:
             for parameter, value in zip(parameters, values, strict=True):
                 if value is not None and parameter.wire_name is not None:
                     request.query[parameter.wire_name] = _query_value(value)
-        context = self._connection.send(request)
-        future = Future(self._connection, context, lambda response: self._reply(method, response))
-        if not wait:
-            return future
-        return future.wait()
+        return request
+
+    def _iterate(self, method, values, page_size, headers, query, kwargs):
+        """The items of a ``list`` call, yielded while the reply downloads (constant memory);
+        with ``page_size``, fetched in pages of that many (``max`` and ``search=... page N``)."""
+        request = self._request(method, values, headers, query, kwargs)
+        if page_size is None:
+            return self._stream_items(method, request)
+        if type(page_size) is not int or page_size < 1:
+            raise TypeError(f"The 'page_size' parameter should be a positive int: {page_size!r}")
+        if not {"search", "max"} <= {p.wire_name for p in method.parameters}:
+            raise Error(f"{type(self).__name__} can't page: its list has no 'search' and 'max'")
+        return self._pages(method, request, page_size)
+
+    def _pages(self, method, request, page_size):
+        search = request.query.get("search")
+        page = 1
+        while True:
+            query = dict(request.query)
+            query["max"] = str(page_size)
+            query["search"] = f"{search} page {page}" if search else f"page {page}"
+            paged = http.Request(request.method, request.path, query, request.headers)
+            count = 0
+            for item in self._stream_items(method, paged):
+                count += 1
+                yield item
+            if count < page_size:
+                return
+            page += 1
+
+    def _stream_items(self, method, request):
+        response, body = self._connection.stream(request)
+        try:
+            if response.code in _SUCCESS[method.kind]:
+                self._connection.check_xml_content_type(response)
+                yield from reader.Reader.iterate(body)
+                return
+            response.body = body.read_all()
+            self._reply(method, response)
+        finally:
+            body.close()
 
     def _reply(self, method, response):
         kind = method.kind

@@ -441,6 +441,13 @@ class AffinityGroupHostLabelsService(Service):
         spec = _AffinityGroupHostLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityGroupHostLabelsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def label_service(self, id):
         """The ``AffinityGroupHostLabelService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -484,6 +491,13 @@ class AffinityGroupHostsService(Service):
         """List: ``GET {path}``."""
         spec = _AffinityGroupHostsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityGroupHostsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def host_service(self, id_or_name):
         """The ``AffinityGroupHostService`` of the item with the given ``id_or_name``."""
@@ -569,6 +583,13 @@ class AffinityGroupVmLabelsService(Service):
         spec = _AffinityGroupVmLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityGroupVmLabelsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def label_service(self, id):
         """The ``AffinityGroupVmLabelService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -613,6 +634,13 @@ class AffinityGroupVmsService(Service):
         spec = _AffinityGroupVmsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityGroupVmsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def vm_service(self, id):
         """The ``AffinityGroupVmService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -656,6 +684,13 @@ class AffinityGroupsService(Service):
         """List: ``GET {path}``."""
         spec = _AffinityGroupsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityGroupsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def group_service(self, id):
         """The ``AffinityGroupService`` of the item with the given ``id``."""
@@ -800,6 +835,13 @@ class AffinityLabelHostsService(Service):
         spec = _AffinityLabelHostsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityLabelHostsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def host_service(self, id):
         """The ``AffinityLabelHostService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -878,6 +920,13 @@ class AffinityLabelVmsService(Service):
         spec = _AffinityLabelVmsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityLabelVmsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def vm_service(self, id):
         """The ``AffinityLabelVmService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -920,6 +969,13 @@ class AffinityLabelsService(Service):
         """List: ``GET {path}``."""
         spec = _AffinityLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AffinityLabelsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def label_service(self, id):
         """The ``AffinityLabelService`` of the item with the given ``id``."""
@@ -1000,6 +1056,13 @@ class AssignedAffinityLabelsService(Service):
         spec = _AssignedAffinityLabelsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedAffinityLabelsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def label_service(self, id):
         """The ``AssignedAffinityLabelService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -1078,6 +1141,13 @@ class AssignedCpuProfilesService(Service):
         """List: ``GET {path}``."""
         spec = _AssignedCpuProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedCpuProfilesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def profile_service(self, id):
         """The ``AssignedCpuProfileService`` of the item with the given ``id``."""
@@ -1158,6 +1228,13 @@ class AssignedDiskProfilesService(Service):
         """List: ``GET {path}``."""
         spec = _AssignedDiskProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedDiskProfilesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def profile_service(self, id):
         """The ``AssignedDiskProfileService`` of the item with the given ``id``."""
@@ -1247,6 +1324,13 @@ class AssignedPermissionsService(Service):
         """List: ``GET {path}``."""
         spec = _AssignedPermissionsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedPermissionsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
     def permission_service(self, id):
         """The ``PermissionService`` of the item with the given ``id``."""
@@ -1385,6 +1469,13 @@ class AssignedRolesService(Service):
         spec = _AssignedRolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedRolesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def role_service(self, id):
         """The ``RoleService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -1453,6 +1544,13 @@ class AssignedTagsService(Service):
         """List: ``GET {path}``."""
         spec = _AssignedTagsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedTagsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def tag_service(self, id):
         """The ``AssignedTagService`` of the item with the given ``id``."""
@@ -1541,6 +1639,13 @@ class AssignedVnicProfilesService(Service):
         """List: ``GET {path}``."""
         spec = _AssignedVnicProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AssignedVnicProfilesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def profile_service(self, id):
         """The ``AssignedVnicProfileService`` of the item with the given ``id``."""
@@ -1820,6 +1925,13 @@ class AttachedStorageDomainDisksService(Service):
         spec = _AttachedStorageDomainDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AttachedStorageDomainDisksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def disk_service(self, id):
         """The ``AttachedStorageDomainDiskService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -1864,6 +1976,13 @@ class AttachedStorageDomainsService(Service):
         """List: ``GET {path}``."""
         spec = _AttachedStorageDomainsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _AttachedStorageDomainsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def storage_domain_service(self, id):
         """The ``AttachedStorageDomainService`` of the item with the given ``id``."""
@@ -1945,6 +2064,13 @@ class BalancesService(Service):
         """List: ``GET {path}``."""
         spec = _BalancesService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, filter=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _BalancesService_list
+        return self._iterate(spec, (filter, follow, max), page_size, headers, query, kwargs)
 
     def balance_service(self, id):
         """The ``BalanceService`` of the item with the given ``id``."""
@@ -2043,6 +2169,13 @@ class BookmarksService(Service):
         """List: ``GET {path}``."""
         spec = _BookmarksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _BookmarksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def bookmark_service(self, id):
         """The ``BookmarkService`` of the item with the given ``id``."""
@@ -2291,6 +2424,13 @@ class ClusterEnabledFeaturesService(Service):
         spec = _ClusterEnabledFeaturesService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ClusterEnabledFeaturesService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def feature_service(self, id):
         """The ``ClusterEnabledFeatureService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -2326,6 +2466,13 @@ class ClusterExternalProvidersService(Service):
         """List: ``GET {path}``."""
         spec = _ClusterExternalProvidersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ClusterExternalProvidersService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
 
 _ClusterExternalProvidersService_list = Method(
@@ -2368,6 +2515,13 @@ class ClusterFeaturesService(Service):
         """List: ``GET {path}``."""
         spec = _ClusterFeaturesService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ClusterFeaturesService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
     def feature_service(self, id):
         """The ``ClusterFeatureService`` of the item with the given ``id``."""
@@ -2423,6 +2577,13 @@ class ClusterLevelsService(Service):
         """List: ``GET {path}``."""
         spec = _ClusterLevelsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ClusterLevelsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
     def level_service(self, id):
         """The ``ClusterLevelService`` of the item with the given ``id``."""
@@ -2507,6 +2668,13 @@ class ClusterNetworksService(Service):
         spec = _ClusterNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ClusterNetworksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def network_service(self, id):
         """The ``ClusterNetworkService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -2550,6 +2718,13 @@ class ClustersService(Service):
         """List: ``GET {path}``."""
         spec = _ClustersService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ClustersService_list
+        return self._iterate(spec, (case_sensitive, filter, follow, max, search), page_size, headers, query, kwargs)
 
     def cluster_service(self, id):
         """The ``ClusterService`` of the item with the given ``id``."""
@@ -2678,6 +2853,13 @@ class CpuProfilesService(Service):
         """List: ``GET {path}``."""
         spec = _CpuProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _CpuProfilesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def profile_service(self, id):
         """The ``CpuProfileService`` of the item with the given ``id``."""
@@ -2900,6 +3082,13 @@ class DataCenterNetworksService(Service):
         spec = _DataCenterNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DataCenterNetworksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def network_service(self, id):
         """The ``DataCenterNetworkService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -2943,6 +3132,13 @@ class DataCentersService(Service):
         """List: ``GET {path}``."""
         spec = _DataCentersService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DataCentersService_list
+        return self._iterate(spec, (case_sensitive, filter, follow, max, search), page_size, headers, query, kwargs)
 
     def data_center_service(self, id):
         """The ``DataCenterService`` of the item with the given ``id``."""
@@ -3247,6 +3443,13 @@ class DiskAttachmentsService(Service):
         spec = _DiskAttachmentsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DiskAttachmentsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def attachment_service(self, id):
         """The ``DiskAttachmentService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3373,6 +3576,13 @@ class DiskProfilesService(Service):
         spec = _DiskProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DiskProfilesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def disk_profile_service(self, id):
         """The ``DiskProfileService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3448,6 +3658,13 @@ class DiskSnapshotsService(Service):
         spec = _DiskSnapshotsService_list
         return self._invoke(spec, (follow, include_active, include_template, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, include_active=None, include_template=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DiskSnapshotsService_list
+        return self._iterate(spec, (follow, include_active, include_template, max), page_size, headers, query, kwargs)
+
     def snapshot_service(self, id):
         """The ``DiskSnapshotService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3492,6 +3709,13 @@ class DisksService(Service):
         """List: ``GET {path}``."""
         spec = _DisksService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DisksService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
 
     def disk_service(self, id):
         """The ``DiskService`` of the item with the given ``id``."""
@@ -3609,6 +3833,13 @@ class DomainGroupsService(Service):
         spec = _DomainGroupsService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DomainGroupsService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
+
     def group_service(self, id):
         """The ``DomainGroupService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3657,6 +3888,13 @@ class DomainUserGroupsService(Service):
         spec = _DomainUserGroupsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DomainUserGroupsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
 
 _DomainUserGroupsService_list = Method(
     "list",
@@ -3678,6 +3916,13 @@ class DomainUsersService(Service):
         """List: ``GET {path}``."""
         spec = _DomainUsersService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DomainUsersService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
 
     def user_service(self, id):
         """The ``DomainUserService`` of the item with the given ``id``."""
@@ -3709,6 +3954,13 @@ class DomainsService(Service):
         spec = _DomainsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _DomainsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def domain_service(self, id):
         """The ``DomainService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3737,6 +3989,13 @@ class KatelloErrataService(Service):
         spec = _KatelloErrataService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _KatelloErrataService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def katello_erratum_service(self, id):
         """The ``KatelloErratumService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3764,6 +4023,13 @@ class EngineKatelloErrataService(KatelloErrataService):
         """List: ``GET {path}``."""
         spec = _EngineKatelloErrataService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _EngineKatelloErrataService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def katello_erratum_service(self, id):
         """The ``KatelloErratumService`` of the item with the given ``id``."""
@@ -3869,6 +4135,13 @@ class EventSubscriptionsService(Service):
         spec = _EventSubscriptionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _EventSubscriptionsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def event_subscription_service(self, id):
         """The ``EventSubscriptionService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -3912,6 +4185,13 @@ class EventsService(Service):
         """List: ``GET {path}``."""
         spec = _EventsService_list
         return self._invoke(spec, (case_sensitive, follow, from_, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, from_=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _EventsService_list
+        return self._iterate(spec, (case_sensitive, follow, from_, max, search), page_size, headers, query, kwargs)
 
     def undelete(self, async_=None, headers=None, query=None, wait=True, **kwargs):
         """Action: ``POST {path}/undelete``."""
@@ -3991,6 +4271,13 @@ class ExternalComputeResourcesService(Service):
         spec = _ExternalComputeResourcesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalComputeResourcesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def resource_service(self, id):
         """The ``ExternalComputeResourceService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -4038,6 +4325,13 @@ class ExternalDiscoveredHostsService(Service):
         """List: ``GET {path}``."""
         spec = _ExternalDiscoveredHostsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalDiscoveredHostsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def host_service(self, id):
         """The ``ExternalDiscoveredHostService`` of the item with the given ``id``."""
@@ -4106,6 +4400,13 @@ class ExternalHostGroupsService(Service):
         """List: ``GET {path}``."""
         spec = _ExternalHostGroupsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalHostGroupsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def group_service(self, id):
         """The ``ExternalHostGroupService`` of the item with the given ``id``."""
@@ -4297,6 +4598,13 @@ class ExternalHostProvidersService(Service):
         spec = _ExternalHostProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalHostProvidersService_list
+        return self._iterate(spec, (follow, max, search), page_size, headers, query, kwargs)
+
     def provider_service(self, id):
         """The ``ExternalHostProviderService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -4336,6 +4644,13 @@ class ExternalHostsService(Service):
         """List: ``GET {path}``."""
         spec = _ExternalHostsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalHostsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def host_service(self, id):
         """The ``ExternalHostService`` of the item with the given ``id``."""
@@ -4385,6 +4700,13 @@ class ExternalNetworkProviderConfigurationsService(Service):
         spec = _ExternalNetworkProviderConfigurationsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalNetworkProviderConfigurationsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def configuration_service(self, id):
         """The ``ExternalNetworkProviderConfigurationService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -4431,6 +4753,13 @@ class ExternalProviderCertificatesService(Service):
         """List: ``GET {path}``."""
         spec = _ExternalProviderCertificatesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ExternalProviderCertificatesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def certificate_service(self, id):
         """The ``ExternalProviderCertificateService`` of the item with the given ``id``."""
@@ -4558,6 +4887,13 @@ class FenceAgentsService(Service):
         spec = _FenceAgentsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _FenceAgentsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def agent_service(self, id):
         """The ``FenceAgentService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -4616,6 +4952,13 @@ class FilesService(Service):
         """List: ``GET {path}``."""
         spec = _FilesService_list
         return self._invoke(spec, (case_sensitive, follow, max, refresh, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, refresh=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _FilesService_list
+        return self._iterate(spec, (case_sensitive, follow, max, refresh, search), page_size, headers, query, kwargs)
 
     def file_service(self, id):
         """The ``FileService`` of the item with the given ``id``."""
@@ -4689,6 +5032,13 @@ class FiltersService(Service):
         """List: ``GET {path}``."""
         spec = _FiltersService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, filter=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _FiltersService_list
+        return self._iterate(spec, (filter, follow, max), page_size, headers, query, kwargs)
 
     def filter_service(self, id):
         """The ``FilterService`` of the item with the given ``id``."""
@@ -4800,6 +5150,13 @@ class GlusterBricksService(Service):
         """List: ``GET {path}``."""
         spec = _GlusterBricksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _GlusterBricksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def migrate(self, async_=None, bricks=None, headers=None, query=None, wait=True, **kwargs):
         """Action: ``POST {path}/migrate``."""
@@ -4991,6 +5348,13 @@ class GlusterHooksService(Service):
         """List: ``GET {path}``."""
         spec = _GlusterHooksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _GlusterHooksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def hook_service(self, id):
         """The ``GlusterHookService`` of the item with the given ``id``."""
@@ -5240,6 +5604,13 @@ class GlusterVolumesService(Service):
         spec = _GlusterVolumesService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _GlusterVolumesService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
+
     def volume_service(self, id):
         """The ``GlusterVolumeService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -5339,6 +5710,13 @@ class GroupsService(Service):
         """List: ``GET {path}``."""
         spec = _GroupsService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _GroupsService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
 
     def group_service(self, id):
         """The ``GroupService`` of the item with the given ``id``."""
@@ -5961,6 +6339,13 @@ class HostCpuUnitsService(Service):
         spec = _HostCpuUnitsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostCpuUnitsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
 
 _HostCpuUnitsService_list = Method(
     "list",
@@ -6002,6 +6387,13 @@ class HostDevicesService(Service):
         """List: ``GET {path}``."""
         spec = _HostDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostDevicesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def device_service(self, id):
         """The ``HostDeviceService`` of the item with the given ``id``."""
@@ -6050,6 +6442,13 @@ class HostHooksService(Service):
         """List: ``GET {path}``."""
         spec = _HostHooksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostHooksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def hook_service(self, id):
         """The ``HostHookService`` of the item with the given ``id``."""
@@ -6150,6 +6549,13 @@ class HostNicsService(Service):
         spec = _HostNicsService_list
         return self._invoke(spec, (all_content, follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, all_content=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostNicsService_list
+        return self._iterate(spec, (all_content, follow, max), page_size, headers, query, kwargs)
+
     def nic_service(self, id):
         """The ``HostNicService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -6207,6 +6613,13 @@ class HostNumaNodesService(Service):
         spec = _HostNumaNodesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostNumaNodesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def node_service(self, id):
         """The ``HostNumaNodeService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -6234,6 +6647,13 @@ class HostStorageService(Service):
         """List: ``GET {path}``."""
         spec = _HostStorageService_list
         return self._invoke(spec, (follow, report_status), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, report_status=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostStorageService_list
+        return self._iterate(spec, (follow, report_status), page_size, headers, query, kwargs)
 
     def storage_service(self, id):
         """The ``StorageService`` of the item with the given ``id``."""
@@ -6277,6 +6697,13 @@ class HostsService(Service):
         """List: ``GET {path}``."""
         spec = _HostsService_list
         return self._invoke(spec, (all_content, case_sensitive, check_vms_in_affinity_closure, filter, follow, max, migration_target_of, search), headers, query, wait, kwargs)
+
+    def list_iter(self, all_content=None, case_sensitive=None, check_vms_in_affinity_closure=None, filter=None, follow=None, max=None, migration_target_of=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _HostsService_list
+        return self._iterate(spec, (all_content, case_sensitive, check_vms_in_affinity_closure, filter, follow, max, migration_target_of, search), page_size, headers, query, kwargs)
 
     def host_service(self, id):
         """The ``HostService`` of the item with the given ``id``."""
@@ -6376,6 +6803,13 @@ class IconsService(Service):
         """List: ``GET {path}``."""
         spec = _IconsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _IconsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def icon_service(self, id):
         """The ``IconService`` of the item with the given ``id``."""
@@ -6561,6 +6995,13 @@ class ImageTransfersService(Service):
         spec = _ImageTransfersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ImageTransfersService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def image_transfer_service(self, id):
         """The ``ImageTransferService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -6631,6 +7072,13 @@ class ImagesService(Service):
         """List: ``GET {path}``."""
         spec = _ImagesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _ImagesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def image_service(self, id):
         """The ``ImageService`` of the item with the given ``id``."""
@@ -6772,6 +7220,13 @@ class InstanceTypeGraphicsConsolesService(Service):
         spec = _InstanceTypeGraphicsConsolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _InstanceTypeGraphicsConsolesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def console_service(self, id):
         """The ``InstanceTypeGraphicsConsoleService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -6868,6 +7323,13 @@ class InstanceTypeNicsService(Service):
         """List: ``GET {path}``."""
         spec = _InstanceTypeNicsService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _InstanceTypeNicsService_list
+        return self._iterate(spec, (follow, max, search), page_size, headers, query, kwargs)
 
     def nic_service(self, id):
         """The ``InstanceTypeNicService`` of the item with the given ``id``."""
@@ -6967,6 +7429,13 @@ class InstanceTypeWatchdogsService(Service):
         spec = _InstanceTypeWatchdogsService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _InstanceTypeWatchdogsService_list
+        return self._iterate(spec, (follow, max, search), page_size, headers, query, kwargs)
+
     def watchdog_service(self, id):
         """The ``InstanceTypeWatchdogService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -7011,6 +7480,13 @@ class InstanceTypesService(Service):
         """List: ``GET {path}``."""
         spec = _InstanceTypesService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _InstanceTypesService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
 
     def instance_type_service(self, id):
         """The ``InstanceTypeService`` of the item with the given ``id``."""
@@ -7124,6 +7600,13 @@ class IscsiBondsService(Service):
         spec = _IscsiBondsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _IscsiBondsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def iscsi_bond_service(self, id):
         """The ``IscsiBondService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -7230,6 +7713,13 @@ class JobsService(Service):
         spec = _JobsService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _JobsService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
+
     def job_service(self, id):
         """The ``JobService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -7288,6 +7778,13 @@ class LinkLayerDiscoveryProtocolService(Service):
         """List: ``GET {path}``."""
         spec = _LinkLayerDiscoveryProtocolService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _LinkLayerDiscoveryProtocolService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
 
 _LinkLayerDiscoveryProtocolService_list = Method(
@@ -7376,6 +7873,13 @@ class MacPoolsService(Service):
         """List: ``GET {path}``."""
         spec = _MacPoolsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _MacPoolsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def mac_pool_service(self, id):
         """The ``MacPoolService`` of the item with the given ``id``."""
@@ -7565,6 +8069,13 @@ class NetworkAttachmentsService(Service):
         spec = _NetworkAttachmentsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _NetworkAttachmentsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def attachment_service(self, id):
         """The ``NetworkAttachmentService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -7623,6 +8134,13 @@ class NetworkFiltersService(Service):
         """List: ``GET {path}``."""
         spec = _NetworkFiltersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _NetworkFiltersService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
     def network_filter_service(self, id):
         """The ``NetworkFilterService`` of the item with the given ``id``."""
@@ -7692,6 +8210,13 @@ class NetworkLabelsService(Service):
         spec = _NetworkLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _NetworkLabelsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def label_service(self, id):
         """The ``NetworkLabelService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -7735,6 +8260,13 @@ class NetworksService(Service):
         """List: ``GET {path}``."""
         spec = _NetworksService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _NetworksService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
 
     def network_service(self, id):
         """The ``NetworkService`` of the item with the given ``id``."""
@@ -7832,6 +8364,13 @@ class NicNetworkFilterParametersService(Service):
         """List: ``GET {path}``."""
         spec = _NicNetworkFilterParametersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _NicNetworkFilterParametersService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
 
     def parameter_service(self, id):
         """The ``NicNetworkFilterParameterService`` of the item with the given ``id``."""
@@ -8015,6 +8554,13 @@ class OpenstackImageProvidersService(Service):
         spec = _OpenstackImageProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackImageProvidersService_list
+        return self._iterate(spec, (follow, max, search), page_size, headers, query, kwargs)
+
     def provider_service(self, id):
         """The ``OpenstackImageProviderService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -8054,6 +8600,13 @@ class OpenstackImagesService(Service):
         """List: ``GET {path}``."""
         spec = _OpenstackImagesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackImagesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def image_service(self, id):
         """The ``OpenstackImageService`` of the item with the given ``id``."""
@@ -8231,6 +8784,13 @@ class OpenstackNetworkProvidersService(Service):
         spec = _OpenstackNetworkProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackNetworkProvidersService_list
+        return self._iterate(spec, (follow, max, search), page_size, headers, query, kwargs)
+
     def provider_service(self, id):
         """The ``OpenstackNetworkProviderService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -8270,6 +8830,13 @@ class OpenstackNetworksService(Service):
         """List: ``GET {path}``."""
         spec = _OpenstackNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackNetworksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def network_service(self, id):
         """The ``OpenstackNetworkService`` of the item with the given ``id``."""
@@ -8339,6 +8906,13 @@ class OpenstackSubnetsService(Service):
         """List: ``GET {path}``."""
         spec = _OpenstackSubnetsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackSubnetsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def subnet_service(self, id):
         """The ``OpenstackSubnetService`` of the item with the given ``id``."""
@@ -8435,6 +9009,13 @@ class OpenstackVolumeAuthenticationKeysService(Service):
         """List: ``GET {path}``."""
         spec = _OpenstackVolumeAuthenticationKeysService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackVolumeAuthenticationKeysService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def key_service(self, id):
         """The ``OpenstackVolumeAuthenticationKeyService`` of the item with the given ``id``."""
@@ -8584,6 +9165,13 @@ class OpenstackVolumeProvidersService(Service):
         spec = _OpenstackVolumeProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackVolumeProvidersService_list
+        return self._iterate(spec, (follow, max, search), page_size, headers, query, kwargs)
+
     def provider_service(self, id):
         """The ``OpenstackVolumeProviderService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -8644,6 +9232,13 @@ class OpenstackVolumeTypesService(Service):
         spec = _OpenstackVolumeTypesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OpenstackVolumeTypesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def type_service(self, id):
         """The ``OpenstackVolumeTypeService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -8691,6 +9286,13 @@ class OperatingSystemsService(Service):
         """List: ``GET {path}``."""
         spec = _OperatingSystemsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _OperatingSystemsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def operating_system_service(self, id):
         """The ``OperatingSystemService`` of the item with the given ``id``."""
@@ -8797,6 +9399,13 @@ class PermitsService(Service):
         spec = _PermitsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _PermitsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def permit_service(self, id):
         """The ``PermitService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -8893,6 +9502,13 @@ class QossService(Service):
         """List: ``GET {path}``."""
         spec = _QossService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _QossService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def qos_service(self, id):
         """The ``QosService`` of the item with the given ``id``."""
@@ -9045,6 +9661,13 @@ class QuotaClusterLimitsService(Service):
         spec = _QuotaClusterLimitsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _QuotaClusterLimitsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def limit_service(self, id):
         """The ``QuotaClusterLimitService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9125,6 +9748,13 @@ class QuotaStorageLimitsService(Service):
         spec = _QuotaStorageLimitsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _QuotaStorageLimitsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def limit_service(self, id):
         """The ``QuotaStorageLimitService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9168,6 +9798,13 @@ class QuotasService(Service):
         """List: ``GET {path}``."""
         spec = _QuotasService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _QuotasService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def quota_service(self, id):
         """The ``QuotaService`` of the item with the given ``id``."""
@@ -9274,6 +9911,13 @@ class RolesService(Service):
         spec = _RolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _RolesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def role_service(self, id):
         """The ``RoleService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9317,6 +9961,13 @@ class SchedulingPoliciesService(Service):
         """List: ``GET {path}``."""
         spec = _SchedulingPoliciesService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, filter=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SchedulingPoliciesService_list
+        return self._iterate(spec, (filter, follow, max), page_size, headers, query, kwargs)
 
     def policy_service(self, id):
         """The ``SchedulingPolicyService`` of the item with the given ``id``."""
@@ -9467,6 +10118,13 @@ class SchedulingPolicyUnitsService(Service):
         spec = _SchedulingPolicyUnitsService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, filter=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SchedulingPolicyUnitsService_list
+        return self._iterate(spec, (filter, follow, max), page_size, headers, query, kwargs)
+
     def unit_service(self, id):
         """The ``SchedulingPolicyUnitService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9589,6 +10247,13 @@ class SnapshotCdromsService(Service):
         spec = _SnapshotCdromsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SnapshotCdromsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def cdrom_service(self, id):
         """The ``SnapshotCdromService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9636,6 +10301,13 @@ class SnapshotDisksService(Service):
         """List: ``GET {path}``."""
         spec = _SnapshotDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SnapshotDisksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def disk_service(self, id):
         """The ``SnapshotDiskService`` of the item with the given ``id``."""
@@ -9685,6 +10357,13 @@ class SnapshotNicsService(Service):
         spec = _SnapshotNicsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SnapshotNicsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def nic_service(self, id):
         """The ``SnapshotNicService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9717,6 +10396,13 @@ class SnapshotsService(Service):
         """List: ``GET {path}``."""
         spec = _SnapshotsService_list
         return self._invoke(spec, (all_content, follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, all_content=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SnapshotsService_list
+        return self._iterate(spec, (all_content, follow, max), page_size, headers, query, kwargs)
 
     def snapshot_service(self, id):
         """The ``SnapshotService`` of the item with the given ``id``."""
@@ -9816,6 +10502,13 @@ class SshPublicKeysService(Service):
         spec = _SshPublicKeysService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SshPublicKeysService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def key_service(self, id):
         """The ``SshPublicKeyService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -9874,6 +10567,13 @@ class StatisticsService(Service):
         """List: ``GET {path}``."""
         spec = _StatisticsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StatisticsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def statistic_service(self, id):
         """The ``StatisticService`` of the item with the given ``id``."""
@@ -9953,6 +10653,13 @@ class StepsService(Service):
         """List: ``GET {path}``."""
         spec = _StepsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StepsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def step_service(self, id):
         """The ``StepService`` of the item with the given ``id``."""
@@ -10206,6 +10913,13 @@ class StorageDomainContentDisksService(Service):
         spec = _StorageDomainContentDisksService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainContentDisksService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
+
     def disk_service(self, id):
         """The ``StorageDomainContentDiskService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -10387,6 +11101,13 @@ class StorageDomainDisksService(Service):
         spec = _StorageDomainDisksService_list
         return self._invoke(spec, (follow, max, unregistered), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, unregistered=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainDisksService_list
+        return self._iterate(spec, (follow, max, unregistered), page_size, headers, query, kwargs)
+
     def disk_service(self, id):
         """The ``StorageDomainDiskService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -10468,6 +11189,13 @@ class StorageDomainServerConnectionsService(Service):
         """List: ``GET {path}``."""
         spec = _StorageDomainServerConnectionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainServerConnectionsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def connection_service(self, id):
         """The ``StorageDomainServerConnectionService`` of the item with the given ``id``."""
@@ -10596,6 +11324,13 @@ class StorageDomainTemplatesService(Service):
         """List: ``GET {path}``."""
         spec = _StorageDomainTemplatesService_list
         return self._invoke(spec, (follow, max, unregistered), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, unregistered=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainTemplatesService_list
+        return self._iterate(spec, (follow, max, unregistered), page_size, headers, query, kwargs)
 
     def template_service(self, id):
         """The ``StorageDomainTemplateService`` of the item with the given ``id``."""
@@ -10740,6 +11475,13 @@ class StorageDomainVmDiskAttachmentsService(Service):
         spec = _StorageDomainVmDiskAttachmentsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainVmDiskAttachmentsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def attachment_service(self, id):
         """The ``StorageDomainVmDiskAttachmentService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -10766,6 +11508,13 @@ class StorageDomainVmsService(Service):
         """List: ``GET {path}``."""
         spec = _StorageDomainVmsService_list
         return self._invoke(spec, (follow, max, unregistered), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, unregistered=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainVmsService_list
+        return self._iterate(spec, (follow, max, unregistered), page_size, headers, query, kwargs)
 
     def vm_service(self, id):
         """The ``StorageDomainVmService`` of the item with the given ``id``."""
@@ -10825,6 +11574,13 @@ class StorageDomainsService(Service):
         """List: ``GET {path}``."""
         spec = _StorageDomainsService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageDomainsService_list
+        return self._iterate(spec, (case_sensitive, filter, follow, max, search), page_size, headers, query, kwargs)
 
     def storage_domain_service(self, id):
         """The ``StorageDomainService`` of the item with the given ``id``."""
@@ -11126,6 +11882,13 @@ class StorageServerConnectionExtensionsService(Service):
         spec = _StorageServerConnectionExtensionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageServerConnectionExtensionsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def storage_connection_extension_service(self, id):
         """The ``StorageServerConnectionExtensionService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -11194,6 +11957,13 @@ class StorageServerConnectionsService(Service):
         """List: ``GET {path}``."""
         spec = _StorageServerConnectionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _StorageServerConnectionsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def storage_connection_service(self, id):
         """The ``StorageServerConnectionService`` of the item with the given ``id``."""
@@ -11609,6 +12379,13 @@ class SystemPermissionsService(AssignedPermissionsService):
         spec = _SystemPermissionsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _SystemPermissionsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def permission_service(self, id):
         """The ``PermissionService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -11803,6 +12580,13 @@ class TagsService(Service):
         """List: ``GET {path}``."""
         spec = _TagsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TagsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def tag_service(self, id):
         """The ``TagService`` of the item with the given ``id``."""
@@ -12014,6 +12798,13 @@ class TemplateCdromsService(Service):
         spec = _TemplateCdromsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateCdromsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def cdrom_service(self, id):
         """The ``TemplateCdromService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -12151,6 +12942,13 @@ class TemplateDiskAttachmentsService(Service):
         spec = _TemplateDiskAttachmentsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateDiskAttachmentsService_list
+        return self._iterate(spec, (follow,), page_size, headers, query, kwargs)
+
     def attachment_service(self, id):
         """The ``TemplateDiskAttachmentService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -12177,6 +12975,13 @@ class TemplateDisksService(Service):
         """List: ``GET {path}``."""
         spec = _TemplateDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateDisksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def disk_service(self, id):
         """The ``TemplateDiskService`` of the item with the given ``id``."""
@@ -12246,6 +13051,13 @@ class TemplateGraphicsConsolesService(Service):
         """List: ``GET {path}``."""
         spec = _TemplateGraphicsConsolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateGraphicsConsolesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def console_service(self, id):
         """The ``TemplateGraphicsConsoleService`` of the item with the given ``id``."""
@@ -12344,6 +13156,13 @@ class TemplateMediatedDevicesService(Service):
         spec = _TemplateMediatedDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateMediatedDevicesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def device_service(self, id):
         """The ``TemplateMediatedDeviceService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -12440,6 +13259,13 @@ class TemplateNicsService(Service):
         """List: ``GET {path}``."""
         spec = _TemplateNicsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateNicsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def nic_service(self, id):
         """The ``TemplateNicService`` of the item with the given ``id``."""
@@ -12538,6 +13364,13 @@ class TemplateWatchdogsService(Service):
         spec = _TemplateWatchdogsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplateWatchdogsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def watchdog_service(self, id):
         """The ``TemplateWatchdogService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -12596,6 +13429,13 @@ class TemplatesService(Service):
         """List: ``GET {path}``."""
         spec = _TemplatesService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _TemplatesService_list
+        return self._iterate(spec, (case_sensitive, filter, follow, max, search), page_size, headers, query, kwargs)
 
     def template_service(self, id):
         """The ``TemplateService`` of the item with the given ``id``."""
@@ -12715,6 +13555,13 @@ class UnmanagedNetworksService(Service):
         """List: ``GET {path}``."""
         spec = _UnmanagedNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _UnmanagedNetworksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def unmanaged_network_service(self, id):
         """The ``UnmanagedNetworkService`` of the item with the given ``id``."""
@@ -12873,6 +13720,13 @@ class UserOptionsService(Service):
         spec = _UserOptionsService_list
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
+    def list_iter(self, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _UserOptionsService_list
+        return self._iterate(spec, (), page_size, headers, query, kwargs)
+
     def option_service(self, id):
         """The ``UserOptionService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -12914,6 +13768,13 @@ class UsersService(Service):
         """List: ``GET {path}``."""
         spec = _UsersService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
+
+    def list_iter(self, case_sensitive=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _UsersService_list
+        return self._iterate(spec, (case_sensitive, follow, max, search), page_size, headers, query, kwargs)
 
     def user_service(self, id):
         """The ``UserService`` of the item with the given ``id``."""
@@ -12996,6 +13857,13 @@ class VirtualFunctionAllowedNetworksService(Service):
         """List: ``GET {path}``."""
         spec = _VirtualFunctionAllowedNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VirtualFunctionAllowedNetworksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def network_service(self, id):
         """The ``VirtualFunctionAllowedNetworkService`` of the item with the given ``id``."""
@@ -13640,6 +14508,13 @@ class VmApplicationsService(Service):
         spec = _VmApplicationsService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, filter=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmApplicationsService_list
+        return self._iterate(spec, (filter, follow, max), page_size, headers, query, kwargs)
+
     def application_service(self, id):
         """The ``VmApplicationService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -13732,6 +14607,13 @@ class VmBackupDisksService(Service):
         spec = _VmBackupDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmBackupDisksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def disk_service(self, id):
         """The ``VmBackupDiskService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -13764,6 +14646,13 @@ class VmBackupsService(Service):
         """List: ``GET {path}``."""
         spec = _VmBackupsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmBackupsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def backup_service(self, id):
         """The ``VmBackupService`` of the item with the given ``id``."""
@@ -13848,6 +14737,13 @@ class VmCdromsService(Service):
         """List: ``GET {path}``."""
         spec = _VmCdromsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmCdromsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def cdrom_service(self, id):
         """The ``VmCdromService`` of the item with the given ``id``."""
@@ -13952,6 +14848,13 @@ class VmCheckpointDisksService(Service):
         spec = _VmCheckpointDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmCheckpointDisksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def disk_service(self, id):
         """The ``VmCheckpointDiskService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -13979,6 +14882,13 @@ class VmCheckpointsService(Service):
         """List: ``GET {path}``."""
         spec = _VmCheckpointsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmCheckpointsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def checkpoint_service(self, id):
         """The ``VmCheckpointService`` of the item with the given ``id``."""
@@ -14161,6 +15071,13 @@ class VmDisksService(Service):
         spec = _VmDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmDisksService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def disk_service(self, id):
         """The ``VmDiskService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -14289,6 +15206,13 @@ class VmGraphicsConsolesService(Service):
         spec = _VmGraphicsConsolesService_list
         return self._invoke(spec, (current, follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, current=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmGraphicsConsolesService_list
+        return self._iterate(spec, (current, follow, max), page_size, headers, query, kwargs)
+
     def console_service(self, id):
         """The ``VmGraphicsConsoleService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -14369,6 +15293,13 @@ class VmHostDevicesService(Service):
         """List: ``GET {path}``."""
         spec = _VmHostDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmHostDevicesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def device_service(self, id):
         """The ``VmHostDeviceService`` of the item with the given ``id``."""
@@ -14466,6 +15397,13 @@ class VmMediatedDevicesService(Service):
         """List: ``GET {path}``."""
         spec = _VmMediatedDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmMediatedDevicesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def device_service(self, id):
         """The ``VmMediatedDeviceService`` of the item with the given ``id``."""
@@ -14614,6 +15552,13 @@ class VmNicsService(Service):
         spec = _VmNicsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmNicsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def nic_service(self, id):
         """The ``VmNicService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -14710,6 +15655,13 @@ class VmNumaNodesService(Service):
         """List: ``GET {path}``."""
         spec = _VmNumaNodesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmNumaNodesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def node_service(self, id):
         """The ``VmNumaNodeService`` of the item with the given ``id``."""
@@ -14834,6 +15786,13 @@ class VmPoolsService(Service):
         spec = _VmPoolsService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmPoolsService_list
+        return self._iterate(spec, (case_sensitive, filter, follow, max, search), page_size, headers, query, kwargs)
+
     def pool_service(self, id):
         """The ``VmPoolService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -14897,6 +15856,13 @@ class VmReportedDevicesService(Service):
         spec = _VmReportedDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmReportedDevicesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def reported_device_service(self, id):
         """The ``VmReportedDeviceService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -14944,6 +15910,13 @@ class VmSessionsService(Service):
         """List: ``GET {path}``."""
         spec = _VmSessionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmSessionsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def session_service(self, id):
         """The ``VmSessionService`` of the item with the given ``id``."""
@@ -15031,6 +16004,13 @@ class VmWatchdogsService(Service):
         spec = _VmWatchdogsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmWatchdogsService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def watchdog_service(self, id):
         """The ``VmWatchdogService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -15089,6 +16069,13 @@ class VmsService(Service):
         """List: ``GET {path}``."""
         spec = _VmsService_list
         return self._invoke(spec, (all_content, case_sensitive, filter, follow, max, ovf_as_ova, search), headers, query, wait, kwargs)
+
+    def list_iter(self, all_content=None, case_sensitive=None, filter=None, follow=None, max=None, ovf_as_ova=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VmsService_list
+        return self._iterate(spec, (all_content, case_sensitive, filter, follow, max, ovf_as_ova, search), page_size, headers, query, kwargs)
 
     def vm_service(self, id):
         """The ``VmService`` of the item with the given ``id``."""
@@ -15253,6 +16240,13 @@ class VnicProfilesService(Service):
         spec = _VnicProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
+    def list_iter(self, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _VnicProfilesService_list
+        return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
+
     def profile_service(self, id):
         """The ``VnicProfileService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
@@ -15333,6 +16327,13 @@ class WeightsService(Service):
         """List: ``GET {path}``."""
         spec = _WeightsService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
+
+    def list_iter(self, filter=None, follow=None, max=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _WeightsService_list
+        return self._iterate(spec, (filter, follow, max), page_size, headers, query, kwargs)
 
     def weight_service(self, id):
         """The ``WeightService`` of the item with the given ``id``."""

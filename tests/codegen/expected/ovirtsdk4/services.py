@@ -121,6 +121,13 @@ class WidgetsService(Service):
         spec = _WidgetsService_list
         return self._invoke(spec, (max, search), headers, query, wait, kwargs)
 
+    def list_iter(self, max=None, search=None, page_size=None, headers=None, query=None, **kwargs):
+        """Like ``list()``, but yields the objects one by one while the reply downloads, in
+        constant memory; with ``page_size``, fetches pages of that many. (Not in the official
+        SDK.)"""
+        spec = _WidgetsService_list
+        return self._iterate(spec, (max, search), page_size, headers, query, kwargs)
+
     def widget_service(self, id):
         """The ``WidgetService`` of the item with the given ``id``."""
         Service._check_types((("id", id, str),))
