@@ -13,6 +13,7 @@ from ovirtsdk4.error import (
     NotFoundError,
     TimeoutError,
     XmlError,
+    XmlValueError,
 )
 from ovirtsdk4.http import Response
 from ovirtsdk4.version import VERSION as _VERSION
@@ -29,6 +30,7 @@ __all__ = [
     "Struct",
     "TimeoutError",
     "XmlError",
+    "XmlValueError",
     "get_version",
     "http",
     "reader",

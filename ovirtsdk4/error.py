@@ -7,14 +7,24 @@
         ├── NotFoundError      HTTP 404
         ├── TimeoutError       the request or the connection timed out
         └── XmlError           a document that is not well-formed XML, is truncated,
-                               is too deep or too large, or has the wrong shape
+            │                  is too deep or too large, or has the wrong shape
+            └── XmlValueError  a value in a document that is not of its type (also a
+                               ValueError, as the official SDK raises for those)
 
 ``ConnectionError`` and ``TimeoutError`` deliberately shadow the built-ins of the
 same name and do not derive from them, as in the official SDK. ``XmlError`` is an
 addition of ours; it also carries ``line`` and ``column`` when libxml2 gives them.
 """
 
-__all__ = ["AuthError", "ConnectionError", "Error", "NotFoundError", "TimeoutError", "XmlError"]
+__all__ = [
+    "AuthError",
+    "ConnectionError",
+    "Error",
+    "NotFoundError",
+    "TimeoutError",
+    "XmlError",
+    "XmlValueError",
+]
 
 
 class Error(Exception):
@@ -54,3 +64,8 @@ class XmlError(Error):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class XmlValueError(XmlError, ValueError):
+    """A value in a document that does not parse as its type, such as
+    ``<memory>abc</memory>``."""

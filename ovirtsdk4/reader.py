@@ -19,9 +19,9 @@ def _cursor(source):
     if isinstance(source, xml.XmlReader):
         return source, False
     if isinstance(source, (str, bytes)):
-        return xml.XmlReader.from_bytes(source, blanks=False), True
+        return xml.XmlReader.from_bytes(source), True
     if isinstance(source, io.BytesIO):
-        return xml.XmlReader.from_bytes(source.read(), blanks=False), True
+        return xml.XmlReader.from_bytes(source.read()), True
     raise AttributeError(
         f"Expected a 'str', 'bytes', 'BytesIO' or 'XmlReader', but got '{type(source)}'"
     )
@@ -146,7 +146,7 @@ class Reader:
         from ovirtsdk4._xml.tables import SCHEMA
 
         if hasattr(source, "read") and not isinstance(source, (io.BytesIO, xml.XmlReader)):
-            cursor, owned = xml.XmlReader.from_stream(source, blanks=False), True
+            cursor, owned = xml.XmlReader.from_stream(source), True
         else:
             cursor, owned = _cursor(source)
         try:

@@ -41,7 +41,7 @@ import enum as _enum
 import gc as _gc
 
 from ovirtsdk4._bases import List
-from ovirtsdk4.error import XmlError
+from ovirtsdk4.error import XmlValueError
 
 cdef enum Kind:
     K_STRING = 0
@@ -189,7 +189,7 @@ cdef object _read_value(Cursor c, Member m):
             return c.date()
         return c.decimal()
     except ValueError as error:
-        raise XmlError(f"Invalid value of <{m.tag}>: {error}") from error
+        raise XmlValueError(f"Invalid value of <{m.tag}>: {error}") from error
 
 
 cdef object _parse_text(int kind, Member m, object text):
@@ -210,7 +210,7 @@ cdef object _parse_text(int kind, Member m, object text):
             return parse_date_c(s, n)
         return parse_decimal_c(s, n)
     except ValueError as error:
-        raise XmlError(f"Invalid value in <{m.tag}>: {error}") from error
+        raise XmlValueError(f"Invalid value in <{m.tag}>: {error}") from error
 
 
 cdef object _read_member(Cursor c, Member m):

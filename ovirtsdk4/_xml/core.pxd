@@ -53,13 +53,12 @@ cdef class Cursor:
     cdef object _rest            # bytes returned by source.read() not yet handed to libxml2
     cdef Py_ssize_t _rest_pos
     cdef Py_ssize_t _chunk
-    cdef long long _received     # bytes received from the stream so far
+    cdef bint _content           # the stream has given something other than white space
     cdef bint _streamed          # opened by _open_stream
     cdef object _pending         # exception raised by source.read(), re-raised after the move
     cdef object _error           # first libxml2 error (msg, line, column), raised when reached
     cdef object _failed          # the exception every move raises after a failure
     cdef int _type               # node type of the current node, 0 before the start / at the end
-    cdef int _options            # libxml2 parser options (XML_PARSE_*)
 
     # Cold paths (defined in core.pyx).
     cdef int _open_memory(self, object data) except -1

@@ -22,7 +22,7 @@ from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy, strlen
 
 from ovirtsdk4._xml.globals cimport xmlFree
-from ovirtsdk4._xml.parser cimport XML_PARSE_NOBLANKS, XML_PARSE_NONET
+from ovirtsdk4._xml.parser cimport XML_PARSE_NONET
 from ovirtsdk4._xml.tree cimport (
     xmlBufferContent,
     xmlBufferCreate,
@@ -337,7 +337,8 @@ cdef int _on_read(void* context, char* buffer, int size) noexcept with gil:
                 return 0
             cursor._rest = data
             cursor._rest_pos = 0
-            cursor._received += PyBytes_GET_SIZE(data)
+            if not cursor._content and not _blank(data):
+                cursor._content = True
     except BaseException as exc:
         cursor._pending = exc
         return -1
@@ -358,7 +359,6 @@ cdef class Cursor:
         self._cap = 0
         self._type = 0
         self._chunk = DEFAULT_CHUNK
-        self._options = _OPTIONS
 
     def __dealloc__(self):
         if self._reader != NULL:
@@ -369,24 +369,17 @@ cdef class Cursor:
             self._buf = NULL
 
     @classmethod
-    def from_bytes(cls, data, bint blanks=True):
-        """A cursor on the first node of ``data`` (bytes, or str encoded as UTF-8).
-
-        With ``blanks=False`` whitespace-only text between elements is not reported as nodes
-        (faster; the text of an element that holds only whitespace is still kept)."""
+    def from_bytes(cls, data):
+        """A cursor on the first node of ``data`` (bytes, or str encoded as UTF-8)."""
         cdef Cursor self = cls.__new__(cls)
-        if not blanks:
-            self._options = _OPTIONS | XML_PARSE_NOBLANKS
         self.open_bytes(data)
         return self
 
     @classmethod
-    def from_stream(cls, source, Py_ssize_t chunk_size=DEFAULT_CHUNK, bint blanks=True):
+    def from_stream(cls, source, Py_ssize_t chunk_size=DEFAULT_CHUNK):
         """A cursor on the first node of the bytes returned by ``source.read(chunk_size)``
         (a ``b''`` result means the end; results longer than asked for are fine)."""
         cdef Cursor self = cls.__new__(cls)
-        if not blanks:
-            self._options = _OPTIONS | XML_PARSE_NOBLANKS
         self.open_stream(source, chunk_size)
         return self
 
@@ -415,7 +408,7 @@ cdef class Cursor:
             return self._open_stream(io.BytesIO(data), DEFAULT_CHUNK)
         self._data = data
         self._reader = xmlReaderForMemory(
-            PyBytes_AS_STRING(data), <int>PyBytes_GET_SIZE(data), NULL, NULL, self._options
+            PyBytes_AS_STRING(data), <int>PyBytes_GET_SIZE(data), NULL, NULL, _OPTIONS
         )
         if self._reader == NULL:
             raise MemoryError()
@@ -430,7 +423,7 @@ cdef class Cursor:
         self._source = source
         self._chunk = chunk
         self._streamed = True
-        self._reader = xmlReaderForIO(_on_read, NULL, <void*>self, NULL, NULL, self._options)
+        self._reader = xmlReaderForIO(_on_read, NULL, <void*>self, NULL, NULL, _OPTIONS)
         if self._reader == NULL:
             # xmlReaderForIO reads the first bytes to detect the encoding.
             if self._pending is not None:
@@ -448,7 +441,7 @@ cdef class Cursor:
         try:
             self.move()
         except XmlError as exc:
-            if self._streamed and self._received == 0:
+            if self._streamed and not self._content:
                 raise XmlError("Can't read first node: the document is empty", 1, 1) from exc
             raise XmlError(
                 "Can't read first node: %s" % exc.args[0].partition(": ")[2], exc.line, exc.column

@@ -6,6 +6,5 @@ cdef extern from "libxml/parser.h" nogil:
         XML_PARSE_DTDLOAD = 4     # load the external subset (we never set it)
         XML_PARSE_NOERROR = 32
         XML_PARSE_NOWARNING = 64
-        XML_PARSE_NOBLANKS = 256  # drop whitespace-only text between elements
         XML_PARSE_NONET = 2048
         XML_PARSE_HUGE = 524288   # lifts the depth/size limits (we never set it)

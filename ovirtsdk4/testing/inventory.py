@@ -1,0 +1,648 @@
+"""A deterministic synthetic inventory, and seeding from files.
+
+:func:`populate` fills an :class:`~ovirtsdk4.testing.engine.Engine` with data centers,
+clusters, hosts (with NICs; statistics on demand), storage domains (attached to their data
+center), networks and vNIC profiles, templates (``Blank`` and one per data center), VMs with
+disk attachments, disks and NICs (snapshots, permissions, tags, affinity labels and statistics
+on demand), tags, affinity labels, users and events. The same arguments always give the same
+objects, ids included (UUIDs derived from the names).
+
+Seed files (:func:`load_seed`), the ``--seed`` of the ``serve`` command:
+
+* **JSON** (``*.json``): ``{"inventory": {"vms": 10}, "objects": [...]}``. ``inventory``
+  (optional) gives :func:`populate`'s keyword arguments; without it nothing is generated.
+  Each object is ``{"type": "Vm", "path": "/vms", ...members...}``: ``type`` is an
+  ``ovirtsdk4.types`` class name, ``path`` (optional) the collection (default: the top-level
+  collection of the type), and the other keys are member names with JSON values: nested
+  objects for structs (references by ``{"name": ...}`` or ``{"id": ...}``), lists, enum
+  values as strings (``"up"``), dates in ISO 8601. Inline list links (``"nics": [...]``)
+  become sub-collection items. Objects are added in order, so refer only to earlier ones.
+* **A directory of XML documents** (``*.xml``, in name order): each holds one object
+  (``<vm>...</vm>``) or a list (``<vms><vm>...</vm></vms>``), in the API's own format, added
+  to the top-level collection of its type.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+import random
+import uuid
+from pathlib import Path
+
+from ovirtsdk4 import types
+from ovirtsdk4.reader import Reader
+from ovirtsdk4.testing.model import struct_info
+
+__all__ = ["LAZY", "load_seed", "object_from_json", "populate", "statistics_for"]
+
+_NS = uuid.UUID("6f1c2a3e-0b9d-4e55-9a57-5f0f7c0e0a11")
+_BASE_TIME = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+BLANK_ID = "00000000-0000-0000-0000-000000000000"
+GIB = 1024**3
+
+
+def uid(kind, name):
+    """The id of the object of kind ``kind`` named ``name`` (stable across runs)."""
+    return str(uuid.uuid5(_NS, f"{kind}:{name}"))
+
+
+def _ref(cls, obj):
+    ref = cls(id=obj.id)
+    ref.href = obj.href
+    return ref
+
+
+def statistics_for(engine, parent):
+    """Statistics of a host or VM (values derived from its id)."""
+    rnd = random.Random(parent.id)
+    kind = "vm" if isinstance(parent, types.Vm) else "host"
+    memory = (parent.memory if isinstance(parent, types.Vm) else parent.memory) or 8 * GIB
+    rows = [
+        (
+            "memory.installed",
+            "Total memory",
+            memory,
+            types.StatisticUnit.BYTES,
+            types.ValueType.INTEGER,
+        ),
+        (
+            "memory.used",
+            "Memory used",
+            int(memory * rnd.uniform(0.1, 0.9)),
+            types.StatisticUnit.BYTES,
+            types.ValueType.INTEGER,
+        ),
+        (
+            "cpu.current.guest" if kind == "vm" else "cpu.current.user",
+            "CPU used",
+            round(rnd.uniform(0, 100), 2),
+            types.StatisticUnit.PERCENT,
+            types.ValueType.DECIMAL,
+        ),
+        (
+            "cpu.current.system",
+            "CPU used by the system",
+            round(rnd.uniform(0, 20), 2),
+            types.StatisticUnit.PERCENT,
+            types.ValueType.DECIMAL,
+        ),
+        (
+            "elapsed.time" if kind == "vm" else "boot.time",
+            "Elapsed time",
+            rnd.randint(0, 10**6),
+            types.StatisticUnit.SECONDS,
+            types.ValueType.INTEGER,
+        ),
+    ]
+    stats = []
+    for name, description, value, unit, vtype in rows:
+        stat = types.Statistic(
+            id=uid("statistic", f"{parent.id}:{name}"),
+            name=name,
+            description=description,
+            kind=types.StatisticKind.GAUGE,
+            type=vtype,
+            unit=unit,
+            values=[types.Value(datum=float(value))],
+        )
+        setattr(stat, kind, _ref(type(parent), parent))
+        stats.append(stat)
+    return stats
+
+
+def _snapshots(engine, vm):
+    snap = types.Snapshot(
+        id=uid("snapshot", vm.id),
+        description="Active VM",
+        snapshot_type=types.SnapshotType.ACTIVE,
+        snapshot_status=types.SnapshotStatus.OK,
+        date=vm.creation_time,
+        persist_memorystate=False,
+        vm=_ref(types.Vm, vm),
+    )
+    return [snap]
+
+
+def _permissions(engine, obj):
+    admin = engine.collection("/users").by_name("admin")
+    role = engine.collection("/roles").by_name("SuperUser")
+    perm = types.Permission(id=uid("permission", obj.id))
+    if admin is not None:
+        perm.user = _ref(types.User, admin)
+    if role is not None:
+        perm.role = _ref(types.Role, role)
+    setattr(
+        perm,
+        {
+            types.Vm: "vm",
+            types.Host: "host",
+            types.Cluster: "cluster",
+            types.DataCenter: "data_center",
+            types.StorageDomain: "storage_domain",
+            types.Template: "template",
+        }[type(obj)],
+        _ref(type(obj), obj),
+    )
+    return [perm]
+
+
+def _vm_tags(engine, vm):
+    tags = list(engine.collection("/tags").items.values())
+    tags = [t for t in tags if t.name != "root"]
+    if not tags:
+        return []
+    tag = tags[int(vm.id[:8], 16) % len(tags)]
+    item = types.Tag(id=tag.id, name=tag.name, description=tag.description)
+    item.vm = _ref(types.Vm, vm)
+    return [item]
+
+
+def _vm_labels(engine, vm):
+    labels = list(engine.collection("/affinitylabels").items.values())
+    if not labels:
+        return []
+    label = labels[int(vm.id[:8], 16) % len(labels)]
+    return [types.AffinityLabel(id=label.id, name=label.name)]
+
+
+LAZY = {
+    (types.Vm, "statistics"): statistics_for,
+    (types.Host, "statistics"): statistics_for,
+    (types.Vm, "snapshots"): _snapshots,
+    (types.Vm, "permissions"): _permissions,
+    (types.Host, "permissions"): _permissions,
+    (types.Cluster, "permissions"): _permissions,
+    (types.DataCenter, "permissions"): _permissions,
+    (types.Vm, "tags"): _vm_tags,
+    (types.Vm, "affinitylabels"): _vm_labels,
+}
+
+
+def populate(
+    engine,
+    vms=100,
+    *,
+    data_centers=None,
+    clusters=None,
+    hosts=None,
+    storage_domains=None,
+    seed=0,
+    events=20,
+):
+    """Fill ``engine`` with a deterministic inventory holding ``vms`` VMs. The other sizes
+    default to proportions of a real site. Returns a dict of counts per collection."""
+    rnd = random.Random(seed)
+    data_centers = data_centers or max(1, min(10, vms // 5000 + 1))
+    clusters = clusters or data_centers * 2
+    hosts = hosts or max(2, min(500, vms // 25))
+    storage_domains = storage_domains or data_centers * 2
+    add = engine.add
+    with engine.lock:
+        admin = add(
+            types.User(
+                id=uid("user", "admin"),
+                name="admin",
+                user_name="admin@internal",
+                principal="admin",
+                namespace="*",
+                domain_entry_id="admin",
+            )
+        )
+        for role in ("SuperUser", "UserRole", "UserVmManager"):
+            add(
+                types.Role(
+                    id=uid("role", role),
+                    name=role,
+                    administrative=role == "SuperUser",
+                    mutable=False,
+                )
+            )
+        add(types.Tag(id=uid("tag", "root"), name="root", description="root"))
+        for name in ("prod", "dev", "test", "backup"):
+            add(types.Tag(id=uid("tag", name), name=name, description=f"{name} machines"))
+        for name in ("gpu", "ssd", "numa"):
+            add(types.AffinityLabel(id=uid("label", name), name=name, read_only=False))
+        blank = add(
+            types.Template(
+                id=BLANK_ID,
+                name="Blank",
+                description="Blank template",
+                status=types.TemplateStatus.OK,
+                memory=GIB,
+                creation_time=_BASE_TIME,
+                os=types.OperatingSystem(type="other"),
+                cpu=types.Cpu(topology=types.CpuTopology(sockets=1, cores=1, threads=1)),
+                version=types.TemplateVersion(version_number=1),
+            )
+        )
+        dcs, cls_, sds, nets, profiles, templates, host_objs = [], [], [], [], [], [], []
+        for d in range(data_centers):
+            name = "Default" if d == 0 else f"dc{d:02d}"
+            dc = add(
+                types.DataCenter(
+                    id=uid("dc", name),
+                    name=name,
+                    description=f"Data center {name}",
+                    local=False,
+                    status=types.DataCenterStatus.UP,
+                    storage_format=types.StorageFormat.V5,
+                    version=types.Version(major=4, minor=7),
+                )
+            )
+            dcs.append(dc)
+            net = add(
+                types.Network(
+                    id=uid("network", f"{name}:ovirtmgmt"),
+                    name="ovirtmgmt",
+                    description="Management Network",
+                    data_center=_ref(types.DataCenter, dc),
+                    mtu=0,
+                    stp=False,
+                    required=True,
+                    usages=[types.NetworkUsage.MANAGEMENT, types.NetworkUsage.VM],
+                )
+            )
+            nets.append(net)
+            for vlan in (100, 200):
+                nets.append(
+                    add(
+                        types.Network(
+                            id=uid("network", f"{name}:vlan{vlan}"),
+                            name=f"vlan{vlan}-{name}",
+                            data_center=_ref(types.DataCenter, dc),
+                            vlan=types.Vlan(id=vlan),
+                            mtu=1500,
+                            stp=False,
+                            required=False,
+                            usages=[types.NetworkUsage.VM],
+                        )
+                    )
+                )
+        for net in nets:
+            profiles.append(
+                add(
+                    types.VnicProfile(
+                        id=uid("vnicprofile", net.id),
+                        name=net.name,
+                        network=_ref(types.Network, net),
+                        pass_through=types.VnicPassThrough(mode=types.VnicPassThroughMode.DISABLED),
+                        port_mirroring=False,
+                    )
+                )
+            )
+        for s in range(storage_domains):
+            dc = dcs[s % len(dcs)]
+            name = f"data{s:02d}"
+            sd = add(
+                types.StorageDomain(
+                    id=uid("sd", name),
+                    name=name,
+                    description=f"NFS data domain {name}",
+                    type=types.StorageDomainType.DATA,
+                    status=None,
+                    master=s < len(dcs),
+                    storage=types.HostStorage(
+                        type=types.StorageType.NFS,
+                        address="nfs.example.com",
+                        path=f"/exports/{name}",
+                    ),
+                    available=(4000 - 37 * s) * GIB,
+                    used=(500 + 11 * s) * GIB,
+                    committed=0,
+                    storage_format=types.StorageFormat.V5,
+                    external_status=types.ExternalStatus.OK,
+                    data_centers=[types.DataCenter(id=dc.id)],
+                )
+            )
+            sds.append(sd)
+            attached = types.StorageDomain(
+                id=sd.id,
+                name=sd.name,
+                type=sd.type,
+                status=types.StorageDomainStatus.ACTIVE,
+                master=sd.master,
+                available=sd.available,
+                used=sd.used,
+                storage=sd.storage,
+            )
+            engine.add(attached, f"/datacenters/{dc.id}/storagedomains")
+        for c in range(clusters):
+            dc = dcs[c % len(dcs)]
+            name = "Default" if c == 0 else f"cluster{c:02d}"
+            cls_.append(
+                add(
+                    types.Cluster(
+                        id=uid("cluster", name),
+                        name=name,
+                        description=f"Cluster {name}",
+                        data_center=_ref(types.DataCenter, dc),
+                        cpu=types.Cpu(
+                            type="Intel Nehalem Family", architecture=types.Architecture.X86_64
+                        ),
+                        memory_policy=types.MemoryPolicy(
+                            over_commit=types.MemoryOverCommit(percent=100)
+                        ),
+                        version=types.Version(major=4, minor=7),
+                        ha_reservation=False,
+                        ballooning_enabled=True,
+                        virt_service=True,
+                        gluster_service=False,
+                    )
+                )
+            )
+        for h in range(hosts):
+            cluster = cls_[h % len(cls_)]
+            name = f"host{h:03d}"
+            status = types.HostStatus.UP if h % 20 != 19 else types.HostStatus.MAINTENANCE
+            host = add(
+                types.Host(
+                    id=uid("host", name),
+                    name=name,
+                    address=f"{name}.example.com",
+                    description=f"Hypervisor {name}",
+                    status=status,
+                    cluster=_ref(types.Cluster, cluster),
+                    port=54321,
+                    type=types.HostType.RHEL,
+                    memory=(256 + 64 * (h % 4)) * GIB,
+                    max_scheduling_memory=200 * GIB,
+                    cpu=types.Cpu(
+                        name="Intel(R) Xeon(R) Gold 6230",
+                        speed=2100.0,
+                        topology=types.CpuTopology(sockets=2, cores=20, threads=2),
+                    ),
+                    os=types.OperatingSystem(
+                        type="RHEL", version=types.Version(major=8, full_version="8.9")
+                    ),
+                    summary=types.VmSummary(active=0, migrating=0, total=0),
+                    spm=types.Spm(
+                        priority=5, status=types.SpmStatus.SPM if h == 0 else types.SpmStatus.NONE
+                    ),
+                    certificate=types.Certificate(
+                        organization="example.com", subject=f"O=example.com,CN={name}.example.com"
+                    ),
+                )
+            )
+            host_objs.append(host)
+            for n in range(2):
+                engine.add(
+                    types.HostNic(
+                        id=uid("hostnic", f"{name}:eth{n}"),
+                        name=f"eth{n}",
+                        mac=types.Mac(address=_mac(h, n, 0x1A)),
+                        mtu=1500,
+                        speed=10**10,
+                        boot_protocol=types.BootProtocol.STATIC
+                        if n == 0
+                        else types.BootProtocol.NONE,
+                        ip=types.Ip(
+                            address=f"10.{h // 250}.{h % 250}.{10 + n}",
+                            netmask="255.255.255.0",
+                            version=types.IpVersion.V4,
+                        ),
+                        status=types.NicStatus.UP,
+                        host=_ref(types.Host, host),
+                    ),
+                    f"/hosts/{host.id}/nics",
+                )
+        for d, dc in enumerate(dcs):
+            name = f"centos9-{dc.name.lower()}"
+            templates.append(
+                add(
+                    types.Template(
+                        id=uid("template", name),
+                        name=name,
+                        description="CentOS Stream 9 template",
+                        status=types.TemplateStatus.OK,
+                        memory=4 * GIB,
+                        creation_time=_BASE_TIME,
+                        cluster=_ref(types.Cluster, cls_[d % len(cls_)]),
+                        os=types.OperatingSystem(type="rhel_9x64"),
+                        cpu=types.Cpu(topology=types.CpuTopology(sockets=2, cores=1, threads=1)),
+                        version=types.TemplateVersion(version_number=1),
+                    )
+                )
+            )
+        up_hosts = {}
+        for host in host_objs:
+            if host.status == types.HostStatus.UP:
+                up_hosts.setdefault(host.cluster.id, []).append(host)
+        os_types = ("rhel_9x64", "rhel_8x64", "windows_2019x64", "ubuntu_22_04")
+        states = [types.VmStatus.UP] * 6 + [types.VmStatus.DOWN] * 3 + [types.VmStatus.SUSPENDED]
+        disk_count = 0
+        nic_count = 0
+        for v in range(vms):
+            cluster = cls_[v % len(cls_)]
+            dc_index = dcs.index(next(d for d in dcs if d.id == cluster.data_center.id))
+            template = templates[dc_index] if v % 4 else blank
+            name = f"vm{v:05d}"
+            status = states[rnd.randrange(len(states))]
+            memory = (1 << rnd.randrange(0, 5)) * GIB
+            created = _BASE_TIME + datetime.timedelta(minutes=7 * v)
+            vm = types.Vm(
+                id=uid("vm", name),
+                name=name,
+                description=f"Synthetic VM {v}",
+                comment="" if v % 3 else "batch",
+                status=status,
+                memory=memory,
+                cluster=_ref(types.Cluster, cluster),
+                template=_ref(types.Template, template),
+                type=types.VmType.SERVER,
+                origin="ovirt",
+                stateless=False,
+                creation_time=created,
+                cpu=types.Cpu(
+                    topology=types.CpuTopology(sockets=rnd.choice((1, 2, 4)), cores=1, threads=1),
+                    architecture=types.Architecture.X86_64,
+                ),
+                os=types.OperatingSystem(
+                    type=os_types[v % len(os_types)], boot=types.Boot(devices=[types.BootDevice.HD])
+                ),
+                high_availability=types.HighAvailability(enabled=v % 5 == 0, priority=1),
+                memory_policy=types.MemoryPolicy(
+                    guaranteed=memory, ballooning=True, max=memory * 4
+                ),
+                bios=types.Bios(type=types.BiosType.Q35_SEA_BIOS),
+                display=types.Display(type=types.DisplayType.VNC, monitors=1),
+                fqdn=f"{name}.example.com" if status == types.VmStatus.UP else None,
+            )
+            candidates = up_hosts.get(cluster.id)
+            if status == types.VmStatus.UP and candidates:
+                host = candidates[v % len(candidates)]
+                vm.host = _ref(types.Host, host)
+                vm.start_time = created + datetime.timedelta(hours=1)
+            vm = add(vm)
+            sd = sds[(v + dc_index) % len(sds)]
+            attachments = []
+            for k in range(1 if v % 3 else 2):
+                disk_name = f"{name}_disk{k}"
+                size = (20 if k == 0 else 100) * GIB
+                disk = engine.add(
+                    types.Disk(
+                        id=uid("disk", disk_name),
+                        name=disk_name,
+                        alias=disk_name,
+                        description="boot disk" if k == 0 else "data disk",
+                        provisioned_size=size,
+                        actual_size=size // (2 + v % 5),
+                        total_size=size // (2 + v % 5),
+                        format=types.DiskFormat.COW,
+                        content_type=types.DiskContentType.DATA,
+                        status=types.DiskStatus.OK,
+                        storage_type=types.DiskStorageType.IMAGE,
+                        sparse=True,
+                        shareable=False,
+                        wipe_after_delete=False,
+                        propagate_errors=False,
+                        storage_domains=[_ref(types.StorageDomain, sd)],
+                    ),
+                    "/disks",
+                )
+                disk_count += 1
+                attachments.append(
+                    types.DiskAttachment(
+                        id=disk.id,
+                        disk=_ref(types.Disk, disk),
+                        active=True,
+                        bootable=k == 0,
+                        interface=types.DiskInterface.VIRTIO_SCSI,
+                        pass_discard=False,
+                        read_only=False,
+                        uses_scsi_reservation=False,
+                        logical_name=f"/dev/sd{'ab'[k]}" if status == types.VmStatus.UP else None,
+                        vm=_ref(types.Vm, vm),
+                    )
+                )
+            coll = engine.collection(f"/vms/{vm.id}/diskattachments")
+            for attachment in attachments:
+                engine._add(coll, attachment, api=False, events=False)
+            nics = engine.collection(f"/vms/{vm.id}/nics")
+            profile = (
+                profiles[(dc_index * 3) + (v % 3)]
+                if len(profiles) > dc_index * 3 + 2
+                else profiles[0]
+            )
+            engine._add(
+                nics,
+                types.Nic(
+                    id=uid("nic", name),
+                    name="nic1",
+                    interface=types.NicInterface.VIRTIO,
+                    mac=types.Mac(address=_mac(v // 65536, (v // 256) % 256, v % 256)),
+                    linked=True,
+                    plugged=True,
+                    vnic_profile=_ref(types.VnicProfile, profile),
+                    vm=_ref(types.Vm, vm),
+                ),
+                api=False,
+                events=False,
+            )
+            nic_count += 1
+        for e in range(events):
+            engine.add_event(
+                f"Synthetic event {e + 1}",
+                severity=(types.LogSeverity.NORMAL, types.LogSeverity.WARNING)[e % 7 == 6],
+                code=30 + e % 10,
+            )
+        del admin
+    return {
+        "datacenters": len(dcs),
+        "clusters": len(cls_),
+        "hosts": len(host_objs),
+        "storagedomains": len(sds),
+        "networks": len(nets),
+        "vnicprofiles": len(profiles),
+        "templates": len(templates) + 1,
+        "vms": vms,
+        "disks": disk_count,
+        "nics": nic_count,
+        "events": events,
+    }
+
+
+def _mac(a, b, c, prefix=0x56):
+    return f"56:6f:{prefix:02x}:{a % 256:02x}:{b % 256:02x}:{c % 256:02x}"
+
+
+# ---------------------------------------------------------------------- seed files
+
+
+def _convert(member, value):
+    if value is None:
+        return None
+    if member.is_list:
+        return [_convert_one(member, item) for item in value]
+    return _convert_one(member, value)
+
+
+def _convert_one(member, value):
+    kind = member.kind_name
+    if kind == "struct":
+        if not isinstance(value, dict):
+            raise ValueError(f"'{member.name}' takes an object, not {value!r}")
+        return object_from_json(value, member.struct.cls)
+    if kind == "enum":
+        cls = getattr(types, member.target_name)
+        return cls(str(value).lower()) if not isinstance(value, enum.Enum) else value
+    if kind == "date":
+        return datetime.datetime.fromisoformat(value)
+    if kind == "decimal":
+        return float(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        if isinstance(value, str):
+            return value.lower() == "true"
+        return bool(value)
+    return str(value)
+
+
+def object_from_json(data, cls=None):
+    """An ``ovirtsdk4.types`` object from a JSON-like dict (see the module docstring)."""
+    data = dict(data)
+    name = data.pop("type", None)
+    data.pop("path", None)
+    if name is not None:
+        found = getattr(types, str(name), None)
+        if not isinstance(found, type) or (cls is not None and not issubclass(found, cls)):
+            raise ValueError(f"unknown or unexpected type {name!r}")
+        cls = found
+    if cls is None:
+        raise ValueError(f"an object needs a 'type': {data!r}")
+    members = {m.name: m for m in struct_info(cls).members}
+    obj = cls()
+    for key, value in data.items():
+        member = members.get(key)
+        if member is None:
+            raise ValueError(f"{cls.__name__} has no member {key!r}")
+        setattr(obj, key, _convert(member, value))
+    if "href" in data:
+        obj.href = data["href"]
+    return obj
+
+
+def load_seed(engine, path):
+    """Load a JSON seed file or a directory of XML documents into ``engine``; returns the
+    number of objects added."""
+    path = Path(path)
+    count = 0
+    if path.is_dir():
+        for file in sorted(path.glob("*.xml")):
+            value = Reader.read(file.read_bytes())
+            for obj in value if isinstance(value, list) else [value]:
+                engine.add(obj)
+                count += 1
+        return count
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, list):
+        data = {"objects": data}
+    if data.get("inventory"):
+        populate(engine, **data["inventory"])
+    for item in data.get("objects", ()):
+        obj = object_from_json(item)
+        engine.add(obj, item.get("path"))
+        count += 1
+    return count
