@@ -20,3 +20,10 @@ def api_model():
     from codegen.model import load
 
     return load(MODEL_PATH)
+
+
+@pytest.fixture(autouse=True)
+def _outside_the_checkout(tmp_path, monkeypatch):
+    """Run every test from an empty directory: child processes that start Python then import
+    the installed package, not the source tree (which has no compiled extensions)."""
+    monkeypatch.chdir(tmp_path)
