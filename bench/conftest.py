@@ -1,4 +1,4 @@
-"""Same-run comparison harness for the XML benchmarks (see bench/README.md).
+"""Same-run comparison harness for the XML and HTTP benchmarks (see bench/README.md).
 
 * ``ours``: the ``ovirtsdk4`` importable in this pytest process, driven in
   process by :class:`worker.Session`;
@@ -26,6 +26,15 @@ Environment:
 ``OVIRTSDK_BENCH_CORPUS_DIR=DIR``
     Keep generated corpus files there and reuse them (default: a pytest
     temporary directory, regenerated each session).
+``OVIRTSDK_BENCH_NGINX=PATH``
+    nginx binary for the HTTP cases (default: ``nginx`` on PATH or in
+    ``/usr/sbin``); the HTTP cases are skipped when there is none.
+
+HTTP cases (``bench/test_http.py``) run against one nginx started by the
+session fixture ``nginx_server`` (``bench/nginx.py``): static documents over
+HTTPS on 127.0.0.1, with a CA made by ``ovirtsdk4.testing._tls``. Both
+implementations use the same server and CA; the official one through the same
+worker subprocess as the XML cases.
 """
 
 import json
@@ -43,6 +52,7 @@ if BENCH_DIR not in sys.path:
     sys.path.insert(0, BENCH_DIR)
 
 import corpus  # noqa: E402
+import nginx  # noqa: E402
 import worker  # noqa: E402
 
 REF_PYTHON_ENV = "OVIRTSDK_REF_PYTHON"
@@ -56,9 +66,9 @@ _LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
 
 @dataclass(frozen=True)
 class Case:
-    op: str  # "read", "write" or "memory"
+    op: str  # "read", "write", "memory", or "http_get", "http_futures", "http_list", "http_rss"
     kind: str  # corpus kind: "vms", "events", "statistics"
-    count: int
+    count: int  # items of the document; for http_get / http_futures: requests per round
     big: bool = False
 
     @property
@@ -75,7 +85,19 @@ CASES = {
     "read-statistics-10000": Case("read", "statistics", 10000),
     "write-vms-1000": Case("write", "vms", 1000),
     "memory-vms-1000": Case("memory", "vms", 1000),
+    # HTTP (bench/test_http.py): against nginx, see the nginx_server fixture.
+    "http-get-vm-500": Case("http_get", "vms", 500),
+    "http-futures-200": Case("http_futures", "vms", 200),
+    "http-list-vms-1000": Case("http_list", "vms", 1000),
+    "http-list-vms-10000": Case("http_list", "vms", 10000, big=True),
+    "http-rss-list-vms-1000": Case("http_rss", "vms", 1000),
+    "http-rss-list-vms-10000": Case("http_rss", "vms", 10000, big=True),
 }
+
+HTTP_CONNECTIONS = 8  # Connection(connections=...) in every HTTP case
+# List served by the nginx server that http_get / http_futures cases talk to
+# (they only fetch the single-VM document).
+HTTP_DEFAULT_LIST = 1000
 
 # case id -> implementation -> measurements, for the end-of-session table.
 RESULTS = {}
@@ -412,6 +434,230 @@ def bench(case_enabled, driver, corpus_dir, benchmark, case):
 
 
 # ---------------------------------------------------------------------------
+# HTTP cases
+
+
+@pytest.fixture(scope="session")
+def tls_material(tmp_path_factory):
+    try:
+        from ovirtsdk4.testing._tls import make_tls_material
+    except ImportError as exc:
+        pytest.skip("cannot make TLS material (ovirtsdk4.testing._tls): %s" % exc)
+    return make_tls_material(str(tmp_path_factory.mktemp("tls")))
+
+
+@pytest.fixture(scope="session")
+def nginx_server(tmp_path_factory, corpus_dir, tls_material):
+    """One nginx for the session, serving the 1,000-VM list (and the 10,000 one when big)."""
+    binary = nginx.find_nginx()
+    if binary is None:
+        pytest.skip(
+            "no nginx binary (not on PATH nor in /usr/sbin): install it "
+            "(apt-get install -y nginx-light) or set %s=/path/to/nginx" % nginx.NGINX_ENV
+        )
+    big = os.environ.get(BIG_ENV) == "1"
+    counts = {HTTP_DEFAULT_LIST} | {
+        c.count for c in CASES.values() if c.op in ("http_list", "http_rss") and (big or not c.big)
+    }
+    lists = {n: corpus_file(corpus_dir, "vms", n) for n in sorted(counts)}
+    server = nginx.Nginx(
+        binary,
+        str(tmp_path_factory.mktemp("nginx")),
+        tls_material.server_cert,
+        tls_material.server_key,
+        lists,
+    )
+    try:
+        server.start()
+    except nginx.NginxError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    server.ca_file = str(tls_material.ca_cert)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class HttpBench(Bench):
+    """An HTTP case with one implementation, against :func:`nginx_server`."""
+
+    def __init__(self, benchmark, driver, corpus_dir, case_id, server):
+        super().__init__(benchmark, driver, corpus_dir, case_id)
+        self.server = server
+
+    def _list_count(self):
+        return self.case.count if self.case.op in ("http_list", "http_rss") else HTTP_DEFAULT_LIST
+
+    def _url(self):
+        return self.server.url(self._list_count())
+
+    def _check(self, expected):
+        got = _normalized(self._call("http_summary")["summary"])
+        expected = _normalized(expected)
+        if got != expected:
+            self._fail(
+                "%s got wrong VMs in %s:\n  expected %s\n  got      %s"
+                % (self.driver.name, self.case_id, expected, got)
+            )
+
+    def _record_timed(self, cpu, wall):
+        n = self.case.count
+        self._record(
+            rounds=len(wall),
+            cpu_median_s=_median(cpu),
+            wall_median_s=_median(wall),
+            wall_min_s=min(wall),
+            cpu_per_item_us=_median(cpu) / n * 1e6,
+            per_second=n / _median(wall),
+        )
+
+    def _timed_http(self, op, **kwargs):
+        rounds = self.rounds()
+        cpu, wall = [], []
+
+        def setup():
+            self._call("http_reset")
+
+        def one_round():
+            answer = self._call(op, **kwargs)
+            cpu.append(answer["cpu"])
+            wall.append(answer["wall"])
+
+        self.benchmark.pedantic(
+            one_round, setup=setup, rounds=rounds, iterations=1, warmup_rounds=1
+        )
+        self._record_timed(cpu[-rounds:], wall[-rounds:])
+
+    def _run_session(self, op, expected, **kwargs):
+        self._call(
+            "http_open", url=self._url(), ca_file=self.server.ca_file, connections=HTTP_CONNECTIONS
+        )
+        try:
+            # Correctness before timing (also opens the keep-alive connections).
+            self._call(op, **kwargs)
+            self._check(expected)
+            self._call("http_reset")
+            self._timed_http(op, **kwargs)
+        finally:
+            self._call("http_close")
+
+    def run_http_get(self):
+        n = self.case.count
+        vm0 = corpus.facts("vms", 0)
+        expected = {"count": n, "first": vm0, "last": vm0}
+        self._run_session("http_get", expected, n=n, vm_id=vm0["id"])
+
+    def run_http_futures(self):
+        n = self.case.count
+        vm0 = corpus.facts("vms", 0)
+        self._run_session("http_futures", {"count": n, "first": vm0, "last": vm0}, n=n)
+
+    def run_http_list(self):
+        self._run_session("http_list", corpus.expected_summary("vms", self.case.count))
+
+    def _rss_command(self):
+        """(argv, env) of a fresh process of this implementation running ``worker.py rss-list``."""
+        env = dict(os.environ)
+        for key in _LEAKY_ENV:
+            env.pop(key, None)
+        if self.driver.name == "ours":
+            package = os.path.dirname(os.path.abspath(self.driver.info["module"]))
+            env["PYTHONPATH"] = os.path.dirname(package)
+            python = sys.executable
+        else:
+            python = self.driver.info["executable"]
+        argv = [python, os.path.join(BENCH_DIR, "worker.py"), "rss-list"]
+        return argv + [self._url(), self.server.ca_file], env
+
+    def run_http_rss(self):
+        argv, env = self._rss_command()
+        expected = _normalized(corpus.expected_summary("vms", self.case.count))
+        answers = []
+
+        def measure():
+            with tempfile.TemporaryDirectory() as cwd:
+                proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=600)
+            try:
+                answer = json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                answer = {"ok": False, "error": proc.stderr.decode("utf-8", "replace")[-2000:]}
+            answers.append(answer)
+
+        value = os.environ.get(ROUNDS_ENV)
+        rounds = int(value) if value else 3
+        # Each round is a fresh process; the pytest-benchmark time is that of the
+        # whole process (start-up, import, list), not a benchmark.
+        self.benchmark.pedantic(measure, rounds=rounds, iterations=1, warmup_rounds=0)
+        for answer in answers:
+            if not answer.get("ok"):
+                self._fail(
+                    "%s rss-list process failed:\n%s" % (self.driver.name, answer.get("error"))
+                )
+            if self.driver.info["module"] != answer["module"]:
+                self._fail(
+                    "%s rss-list process imported %s instead of %s"
+                    % (self.driver.name, answer["module"], self.driver.info["module"])
+                )
+            if _normalized(answer["summary"]) != expected:
+                self._fail(
+                    "%s rss-list got wrong VMs:\n  expected %s\n  got      %s"
+                    % (self.driver.name, expected, answer["summary"])
+                )
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over execve, so a child of
+        # this (big) pytest process starts with the parent's peak as its own.
+        if any(a["before"]["hwm"] is None or a["after"]["hwm"] is None for a in answers):
+            self._fail("VmHWM is not available (/proc/self/status); Linux only")
+        peak = [a["after"]["hwm"] - a["before"]["hwm"] for a in answers]
+        hwm = [a["after"]["hwm"] for a in answers]
+        retained = [
+            a["after"]["rss"] - a["before"]["rss"]
+            for a in answers
+            if a["after"]["rss"] is not None and a["before"]["rss"] is not None
+        ]
+        self._record(
+            rounds=len(answers),
+            peak_delta_bytes=_median(peak),
+            hwm_bytes=_median(hwm),
+            hwm_before_bytes=_median([a["before"]["hwm"] for a in answers]),
+            retained_rss_bytes=_median(retained),
+            wall_median_s=_median([a["wall"] for a in answers]),
+        )
+
+
+@pytest.fixture
+def http_bench(case_enabled, driver, corpus_dir, nginx_server, benchmark, case):
+    # ``benchmark`` last, as in ``bench``.
+    return HttpBench(benchmark, driver, corpus_dir, case, nginx_server)
+
+
+# ---------------------------------------------------------------------------
+# Grouping
+
+
+def pytest_benchmark_group_stats(config, benchmarks, group_by):
+    """``--benchmark-group-by=param:case`` even when the session also has benchmarks
+    without a ``case`` parameter (e.g. ``test_import_time.py``, ``test_export.py``): the
+    default grouping raises ``TypeError``/``KeyError`` on them; those are grouped by
+    ``group,func`` instead. Otherwise the default implementation does the work."""
+    from pytest_benchmark.plugin import pytest_benchmark_group_stats as default
+
+    names = [g[len("param:") :] for g in group_by.split(",") if g.startswith("param:")]
+
+    def complete(bench):
+        params = bench["params"] or {}
+        return all(name in params for name in names)
+
+    if not names or all(complete(b) for b in benchmarks):
+        return None  # firstresult hook: the plugin's own implementation runs
+    with_param = [b for b in benchmarks if complete(b)]
+    others = [b for b in benchmarks if not complete(b)]
+    groups = dict(default(config, with_param, group_by)) if with_param else {}
+    for key, items in default(config, others, "group,func"):
+        groups.setdefault(key, []).extend(items)
+    return sorted(groups.items(), key=lambda pair: pair[0] or "")
+
+
+# ---------------------------------------------------------------------------
 # End-of-session table
 
 
@@ -431,9 +677,15 @@ def _fmt_ratio(official, ours):
 
 def pytest_terminal_summary(terminalreporter):
     cases = [case_id for case_id in CASES if case_id in RESULTS]
-    if not cases:
-        return
-    tr = terminalreporter
+    xml = [c for c in cases if not CASES[c].op.startswith("http_")]
+    if xml:
+        _xml_summary(terminalreporter, xml)
+    http = [c for c in cases if CASES[c].op.startswith("http_")]
+    if http:
+        _http_summary(terminalreporter, http)
+
+
+def _xml_summary(tr, cases):
     tr.section("ovirtsdk4 XML: ours vs official (medians)")
     tr.write_line(
         "Times are medians of per-round process_time (cpu) / perf_counter (wall) measured "
@@ -490,5 +742,107 @@ def pytest_terminal_summary(terminalreporter):
                     "-" if ours is None else "%.0f" % ours,
                     "-" if off is None else "%.0f" % off,
                     _fmt_ratio(off, ours),
+                )
+            )
+
+
+def _fmt_rate(value):
+    return "-" if value is None else "%.0f/s" % value
+
+
+def _fmt_fraction(ours, official):
+    return "-" if not ours or not official else "%.2f" % (ours / official)
+
+
+def _fmt_mib(value):
+    return "-" if value is None else "%.1f MiB" % (value / 2**20)
+
+
+def _http_summary(tr, cases):
+    tr.section("ovirtsdk4 HTTP (nginx, HTTPS on 127.0.0.1): ours vs official (medians)")
+    tr.write_line(
+        "wall = perf_counter around the SDK calls of one round; rate = requests (or VMs) "
+        "per second of wall time;"
+    )
+    tr.write_line(
+        "cpu = process_time of the client process (all its threads); "
+        "ratio = official / ours (higher: ours faster)."
+    )
+    timed = [c for c in cases if CASES[c].op != "http_rss"]
+    if timed:
+        tr.write_line("")
+        tr.write_line(
+            "%-22s %10s %10s %7s %10s %10s %10s %10s %7s"
+            % (
+                "case",
+                "ours wall",
+                "off. wall",
+                "ratio",
+                "ours rate",
+                "off. rate",
+                "ours cpu",
+                "off. cpu",
+                "ratio",
+            )
+        )
+        for case_id in timed:
+            ours = RESULTS[case_id].get("ours", {})
+            off = RESULTS[case_id].get("official", {})
+            tr.write_line(
+                "%-22s %10s %10s %7s %10s %10s %10s %10s %7s"
+                % (
+                    case_id,
+                    _fmt_seconds(ours.get("wall_median_s")),
+                    _fmt_seconds(off.get("wall_median_s")),
+                    _fmt_ratio(off.get("wall_median_s"), ours.get("wall_median_s")),
+                    _fmt_rate(ours.get("per_second")),
+                    _fmt_rate(off.get("per_second")),
+                    _fmt_seconds(ours.get("cpu_median_s")),
+                    _fmt_seconds(off.get("cpu_median_s")),
+                    _fmt_ratio(off.get("cpu_median_s"), ours.get("cpu_median_s")),
+                )
+            )
+    rss = [c for c in cases if CASES[c].op == "http_rss"]
+    if rss:
+        tr.write_line("")
+        tr.write_line(
+            "peak RSS of vms_service().list() in a fresh process of each implementation: "
+            "peak+ = VmHWM after - before"
+        )
+        tr.write_line(
+            "the call, HWM = VmHWM after it (whole-process peak); "
+            "ratio = ours / official (lower: ours smaller)."
+        )
+        tr.write_line(
+            "%-24s %10s %10s %6s %10s %10s %6s %9s %9s"
+            % (
+                "case",
+                "ours peak+",
+                "off. peak+",
+                "ratio",
+                "ours HWM",
+                "off. HWM",
+                "ratio",
+                "ours wall",
+                "off. wall",
+            )
+        )
+        for case_id in rss:
+            ours = RESULTS[case_id].get("ours", {})
+            off = RESULTS[case_id].get("official", {})
+            ours_peak, off_peak = ours.get("peak_delta_bytes"), off.get("peak_delta_bytes")
+            ours_hwm, off_hwm = ours.get("hwm_bytes"), off.get("hwm_bytes")
+            tr.write_line(
+                "%-24s %10s %10s %6s %10s %10s %6s %9s %9s"
+                % (
+                    case_id,
+                    _fmt_mib(ours_peak),
+                    _fmt_mib(off_peak),
+                    _fmt_fraction(ours_peak, off_peak),
+                    _fmt_mib(ours_hwm),
+                    _fmt_mib(off_hwm),
+                    _fmt_fraction(ours_hwm, off_hwm),
+                    _fmt_seconds(ours.get("wall_median_s")),
+                    _fmt_seconds(off.get("wall_median_s")),
                 )
             )

@@ -36,8 +36,33 @@ and ``"error"``):
 ``memory``
     Bytes retained by a freshly parsed result, measured with ``tracemalloc``;
     answers ``bytes``, ``count``, ``per_item`` and ``rss_delta``.
+``http_open`` ``url``, ``ca_file``, ``connections``
+    Opens ``ovirtsdk4.Connection(url=url, token="x", ca_file=ca_file,
+    connections=connections)`` (a token, so no SSO exchange) for the HTTP
+    rounds below; closes the previous one.
+``http_get`` ``n``, ``vm_id``
+    One timed round of ``n`` sequential ``vm_service(vm_id).get()``.
+``http_futures`` ``n``
+    One timed round: ``n`` outstanding ``vm_service(id).get(wait=False)``
+    (distinct ids), then ``wait()`` on each.
+``http_list``
+    One timed round of ``vms_service().list()``.
+``http_summary``
+    :func:`summarize` of the VMs the last ``http_*`` round returned (the
+    list, or the ``n`` VMs of a ``get``/``futures`` round).
+``http_reset``
+    Drops the last HTTP round's result and runs ``gc.collect()``.
+``http_close``
+    Closes the connection (``close(logout=False)``: there is no SSO).
 ``quit``
     Exits.
+
+As a script with arguments, ``worker.py rss-list URL CA_FILE``: in this fresh
+process, imports ``ovirtsdk4``, opens a connection, does one
+``vm_service(id).get()`` (TLS handshake, reader warm-up), then measures
+``vms_service().list()``: prints one JSON object with ``ru_maxrss`` and
+``VmHWM`` before and after the call (bytes), the current RSS, and the
+:func:`summarize` of the list.
 
 Only the standard library is used; nothing is printed on stdout except the
 answers.
@@ -48,6 +73,7 @@ import gc
 import hashlib
 import json
 import os
+import resource
 import sys
 import time
 import traceback
@@ -145,6 +171,144 @@ def _rss():
         return None
 
 
+def _vm_hwm():
+    """Peak resident set size (VmHWM) in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _maxrss():
+    """``ru_maxrss`` of this process in bytes (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def open_connection(module, url, ca_file, connections):
+    """A connection with a fixed token (no SSO), as both implementations accept it."""
+    return module.Connection(url=url, token="x", ca_file=ca_file, connections=connections)
+
+
+class HttpSession:
+    """HTTP rounds against a server with the importable ``ovirtsdk4``."""
+
+    def __init__(self, module):
+        self.module = module
+        self.connection = None
+        self.vms = None
+        self.result = None
+
+    def open(self, url, ca_file, connections):
+        self.close()
+        self.connection = open_connection(self.module, url, ca_file, connections)
+        self.vms = self.connection.system_service().vms_service()
+        return {}
+
+    def close(self):
+        self.result = None
+        connection, self.connection, self.vms = self.connection, None, None
+        if connection is not None:
+            connection.close(logout=False)
+        gc.collect()
+        return {}
+
+    def _vms(self):
+        if self.vms is None:
+            raise RuntimeError("no connection; send 'http_open' first")
+        return self.vms
+
+    def reset(self):
+        self.result = None
+        gc.collect()
+        return {}
+
+    def get(self, n, vm_id):
+        vm_service = self._vms().vm_service
+        result = []
+        append = result.append
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        for _ in range(n):
+            append(vm_service(vm_id).get())
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        self.result = result
+        return {"cpu": c1 - c0, "wall": w1 - w0}
+
+    def futures(self, n):
+        vm_service = self._vms().vm_service
+        ids = ["%08d-0000-4000-8000-000000000000" % i for i in range(n)]
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        futures = [vm_service(vm_id).get(wait=False) for vm_id in ids]
+        result = [future.wait() for future in futures]
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        self.result = result
+        return {"cpu": c1 - c0, "wall": w1 - w0}
+
+    def list(self):
+        list_vms = self._vms().list
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        result = list_vms()
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        self.result = result
+        return {"cpu": c1 - c0, "wall": w1 - w0}
+
+    def summary(self):
+        return {"summary": summarize("vms", self.result)}
+
+    def handle(self, op, command):
+        if op == "http_open":
+            return self.open(command["url"], command["ca_file"], command["connections"])
+        if op == "http_close":
+            return self.close()
+        if op == "http_reset":
+            return self.reset()
+        if op == "http_get":
+            return self.get(command["n"], command["vm_id"])
+        if op == "http_futures":
+            return self.futures(command["n"])
+        if op == "http_list":
+            return self.list()
+        if op == "http_summary":
+            return self.summary()
+        raise ValueError("unknown op %r" % (op,))
+
+
+def rss_list(url, ca_file, connections=8):
+    """Peak-RSS measurement of one ``vms_service().list()`` in this (fresh) process."""
+    import ovirtsdk4
+
+    connection = open_connection(ovirtsdk4, url, ca_file, connections)
+    vms = connection.system_service().vms_service()
+    warm = vms.vm_service("00000000-0000-4000-8000-000000000000").get()
+    del warm
+    gc.collect()
+    before = {"maxrss": _maxrss(), "hwm": _vm_hwm(), "rss": _rss()}
+    w0 = time.perf_counter()
+    result = vms.list()
+    wall = time.perf_counter() - w0
+    after = {"maxrss": _maxrss(), "hwm": _vm_hwm(), "rss": _rss()}
+    summary = summarize("vms", result)
+    del result
+    connection.close(logout=False)
+    return {
+        "ok": True,
+        "module": os.path.abspath(ovirtsdk4.__file__),
+        "before": before,
+        "after": after,
+        "wall": wall,
+        "summary": summary,
+    }
+
+
 class Session:
     """Holds one corpus document and runs rounds on it with the importable ``ovirtsdk4``."""
 
@@ -160,6 +324,7 @@ class Session:
         self.result = None
         self.objects = None
         self.output = None
+        self.http = HttpSession(ovirtsdk4)
 
     def hello(self):
         try:
@@ -272,6 +437,8 @@ class Session:
             return self.hello()
         if op == "load":
             return self.load(command["kind"], command["path"])
+        if op.startswith("http_"):
+            return self.http.handle(op, command)
         if op in ("reset", "read", "summary", "prepare_write", "write", "write_summary", "memory"):
             if self.document is None:
                 raise RuntimeError("no corpus loaded; send 'load' first")
@@ -313,4 +480,15 @@ if __name__ == "__main__":
     # Keep stray prints (from anything imported) off the protocol channel.
     protocol = sys.stdout
     sys.stdout = sys.stderr
-    sys.exit(serve(sys.stdin, protocol))
+    if len(sys.argv) == 1:
+        sys.exit(serve(sys.stdin, protocol))
+    if sys.argv[1] != "rss-list" or len(sys.argv) != 4:
+        sys.stderr.write("usage: worker.py [rss-list URL CA_FILE]\n")
+        sys.exit(2)
+    try:
+        answer = rss_list(sys.argv[2], sys.argv[3])
+    except Exception:  # noqa: BLE001 - reported to the harness
+        answer = {"ok": False, "error": traceback.format_exc()}
+    protocol.write(json.dumps(answer) + "\n")
+    protocol.flush()
+    sys.exit(0 if answer["ok"] else 1)

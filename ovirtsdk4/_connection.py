@@ -5,7 +5,6 @@ the transport (``ovirtsdk4._transport``), which runs them on one pycurl multi ha
 threads may share a connection: only token handling takes a lock, never a network wait.
 """
 
-import json
 import os
 import re
 import threading
@@ -345,6 +344,8 @@ class Connection:
         response = http.Response(body=reply.body, code=reply.status, headers=reply.header_lines)
         self.check_json_content_type(response)
         try:
+            import json  # only SSO needs it: not imported with the package
+
             data = json.loads(reply.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
             raise Error(f"The SSO response isn't valid JSON: {error}") from error
