@@ -1,5 +1,6 @@
 """Shared fixtures: the API model, when the checkout has ../shared beside it."""
 
+import socket
 import sys
 from pathlib import Path
 
@@ -27,3 +28,40 @@ def _outside_the_checkout(tmp_path, monkeypatch):
     """Run every test from an empty directory: child processes that start Python then import
     the installed package, not the source tree (which has no compiled extensions)."""
     monkeypatch.chdir(tmp_path)
+
+
+_PROXY_VARIABLES = (
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_the_environment(monkeypatch):
+    """libcurl reads proxy variables from the environment: keep the tests on loopback."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory):
+    from ovirtsdk4.testing._tls import make_tls_material
+
+    """A CA, server certificates (with SAN; CN only) and an unrelated CA, as PEM files."""
+    return make_tls_material(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def refused_port():
+    """A loopback port nobody listens on."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port

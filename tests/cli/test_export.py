@@ -17,23 +17,6 @@ from ovirtsdk4.testing.engine import Engine
 from ovirtsdk4.testing.inventory import populate
 from ovirtsdk4.testing.server import Simulator
 
-_PROXY_VARIABLES = (
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-)
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy_from_the_environment(monkeypatch):
-    for name in _PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
 
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory):
@@ -201,8 +184,6 @@ def test_unknown_collection(tmp_path, capsys):
 
 def test_module_entry_point(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    for name in _PROXY_VARIABLES:
-        env.pop(name, None)
     result = subprocess.run(
         [
             sys.executable,

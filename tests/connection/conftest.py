@@ -8,13 +8,11 @@ endpoints hand out ``token-1``, ``token-2``... and the logout endpoint answers `
 
 import itertools
 import json
-import socket
 
 import pytest
 
 from ovirtsdk4 import Connection
 from ovirtsdk4.testing._http import HttpServer, Response
-from ovirtsdk4.testing._tls import make_tls_material
 
 API_PATH = "/ovirt-engine/api"
 TOKEN_PATH = "/ovirt-engine/sso/oauth/token"
@@ -24,17 +22,6 @@ SSO_PATHS = (TOKEN_PATH, KERBEROS_TOKEN_PATH, LOGOUT_PATH)
 
 USERNAME = "admin@internal"
 PASSWORD = "p@ss w&rd=ä"
-
-_PROXY_VARIABLES = (
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-)
 
 
 def xml(body, status=200, content_type="application/xml", **kwargs):
@@ -94,19 +81,6 @@ class Engine:
         return [r for r in self.server.requests if r.path == path]
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy_from_the_environment(monkeypatch):
-    """libcurl reads proxy variables from the environment: keep the tests on loopback."""
-    for name in _PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="session")
-def tls(tmp_path_factory):
-    """A CA, server certificates (with SAN; CN only) and an unrelated CA, as PEM files."""
-    return make_tls_material(tmp_path_factory.mktemp("tls"))
-
-
 @pytest.fixture
 def engine(tls):
     """A scripted engine on an HTTPS server on 127.0.0.1 (``localhost`` in its URL)."""
@@ -138,13 +112,3 @@ def connect(engine, tls):
 @pytest.fixture
 def connection(connect):
     return connect()
-
-
-@pytest.fixture
-def refused_port():
-    """A loopback port nobody listens on."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port

@@ -4,24 +4,6 @@ import pytest
 
 from ovirtsdk4.testing.server import Simulator
 
-_PROXY_VARIABLES = (
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-)
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy_from_the_environment(monkeypatch):
-    """libcurl reads proxy variables from the environment: keep the tests on loopback."""
-    for name in _PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
 
 @pytest.fixture(scope="session")
 def sim(tmp_path_factory):
