@@ -59,10 +59,10 @@ and ``"error"``):
 
 As a script with arguments, ``worker.py rss-list URL CA_FILE``: in this fresh
 process, imports ``ovirtsdk4``, opens a connection, does one
-``vm_service(id).get()`` (TLS handshake, reader warm-up), then measures
-``vms_service().list()``: prints one JSON object with ``ru_maxrss`` and
-``VmHWM`` before and after the call (bytes), the current RSS, and the
-:func:`summarize` of the list.
+``vm_service(id).get()`` (TLS handshake, reader warm-up), resets the peak RSS
+(``/proc/self/clear_refs``), then measures ``vms_service().list()``: prints one
+JSON object with ``ru_maxrss`` and ``VmHWM`` before and after the call (bytes),
+the current RSS, and the :func:`summarize` of the list.
 
 Only the standard library is used; nothing is printed on stdout except the
 answers.
@@ -183,6 +183,17 @@ def _vm_hwm():
     return None
 
 
+def _reset_hwm():
+    """Reset VmHWM to the current RSS (Linux >= 4.0: ``5`` > ``/proc/self/clear_refs``), so
+    that a later VmHWM is the peak since now, not an earlier one (e.g. during imports)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def _maxrss():
     """``ru_maxrss`` of this process in bytes (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -291,6 +302,7 @@ def rss_list(url, ca_file, connections=8):
     warm = vms.vm_service("00000000-0000-4000-8000-000000000000").get()
     del warm
     gc.collect()
+    hwm_reset = _reset_hwm()
     before = {"maxrss": _maxrss(), "hwm": _vm_hwm(), "rss": _rss()}
     w0 = time.perf_counter()
     result = vms.list()
@@ -305,6 +317,7 @@ def rss_list(url, ca_file, connections=8):
         "before": before,
         "after": after,
         "wall": wall,
+        "hwm_reset": hwm_reset,
         "summary": summary,
     }
 
