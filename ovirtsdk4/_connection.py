@@ -11,7 +11,7 @@ import threading
 from urllib.parse import urlencode, urlparse
 
 from ovirtsdk4 import http
-from ovirtsdk4._transport import BodyStream, TransferError, Transport
+from ovirtsdk4._curl_errors import TransferError
 from ovirtsdk4.error import AuthError, Error
 from ovirtsdk4.version import VERSION
 
@@ -142,6 +142,9 @@ class Connection:
         self._token_lock = threading.Lock()
         self._system = None
         debug_log = log.debug if debug and log is not None else None
+        # pycurl is loaded with the first connection, not with the package.
+        from ovirtsdk4._transport import Transport
+
         self._transport = Transport(
             # pycurl takes only str paths: accept a pathlib.Path as well.
             ca_file=os.fspath(ca_file) if ca_file is not None else None,
@@ -234,6 +237,8 @@ class Connection:
         401 gets one new token and one retry, as in ``wait``. (Ours; not in the official SDK.)
         """
         url, headers, body, token = self._prepare(request)
+        from ovirtsdk4._transport import BodyStream
+
         stream = BodyStream(self._transport)
         try:
             stream.start(request.method, url, headers)

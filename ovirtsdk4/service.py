@@ -7,7 +7,7 @@ once (API.md S-1 … S-6, H-6).
 
 import datetime
 import enum
-from typing import NamedTuple
+from collections import namedtuple
 
 from ovirtsdk4 import http, reader, types, writer
 from ovirtsdk4.error import AuthError, Error, NotFoundError
@@ -15,22 +15,15 @@ from ovirtsdk4.error import AuthError, Error, NotFoundError
 __all__ = ["Future", "Method", "Parameter", "Service"]
 
 
-class Parameter(NamedTuple):
-    """A checked argument of a service method."""
+# A checked argument of a service method: its Python name, its query key or <action> child
+# (None for the body) and the exact type a non-None value must have.
+Parameter = namedtuple("Parameter", "python_name wire_name expected")
 
-    python_name: str
-    wire_name: str | None  # query key or <action> child; None for the body
-    expected: type  # exact type a non-None value must have
-
-
-class Method(NamedTuple):
-    """What a generated service method sends and how its reply is read."""
-
-    kind: str  # get | list | add | update | remove | action
-    path: str | None  # action segment appended to the service path
-    has_body: bool  # add/update: the first parameter is the object sent
-    parameters: tuple  # of Parameter, in the order of the values passed to _invoke
-    result: str | None  # action: the member of the reply's <action> that is returned
+# What a generated service method sends and how its reply is read: its kind (get, list, add,
+# update, remove, action), the action segment appended to the service path, whether the first
+# parameter is the object sent (add, update), its Parameters in the order of the values passed
+# to _invoke, and for actions the member of the reply's <action> that is returned.
+Method = namedtuple("Method", "kind path has_body parameters result")
 
 
 class Future:

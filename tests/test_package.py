@@ -35,6 +35,18 @@ def test_plain_import_exposes_the_submodules(tmp_path):
     assert out == ["module"] * len(SUBMODULES)
 
 
+def test_pycurl_is_loaded_with_the_first_connection_not_with_the_package(tmp_path):
+    code = (
+        "import sys, ovirtsdk4; before = 'pycurl' in sys.modules; "
+        "ovirtsdk4.Connection('https://e/ovirt-engine/api', insecure=True).close(); "
+        "print(before, 'pycurl' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.split()
+    assert out == ["False", "True"]
+
+
 def test_version():
     from ovirtsdk4.version import VERSION
 

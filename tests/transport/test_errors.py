@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ovirtsdk4 import ConnectionError, Error, TimeoutError
-from ovirtsdk4._transport import CURL_ERRORS, TransferError, error_class
+from ovirtsdk4._curl_errors import CURL_ERRORS, TransferError, error_class
 from ovirtsdk4.testing._http import Response
 
 BODY = b"<vms>" + b"<vm/>" * 20000 + b"</vms>"
