@@ -36,6 +36,8 @@ from ovirtsdk4._xml.xmlstring cimport xmlChar
 
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object text, Py_ssize_t* size) except NULL
+    dict PyObject_GenericGetDict(object obj, void* context)
+    int PyObject_GenericSetDict(object obj, object value, void* context) except -1
 
 import enum as _enum
 import gc as _gc
@@ -167,7 +169,9 @@ cdef inline uint32_t _hash(const char* s) noexcept:
 
 cdef object _new_list(object href):
     cdef object result = _List.__new__(_List)
-    result._href = href
+    # A dict of its own: setting ``_href`` as an attribute would give this ``list`` subclass a
+    # 30-slot shared-keys value array, 150 bytes more per list (~20 link lists per VM).
+    PyObject_GenericSetDict(result, {_HREF: href}, NULL)
     return result
 
 
@@ -175,9 +179,9 @@ cdef object _read_value(Cursor c, Member m):
     """The value of the child element ``m`` the cursor is on; moves past it."""
     cdef int kind = m.kind
     if kind == K_STRING:
-        return c.text()
+        return c.shared_text()
     if kind == K_STRUCT:
-        return read_struct(c, m.struct)
+        return read_struct(c, m.struct, True)
     try:
         if kind == K_ENUM:
             return c.enum_value(m.enum_values)
@@ -226,8 +230,8 @@ cdef object _read_member(Cursor c, Member m):
     return [_parse_text(kind, m, text) for text in texts]
 
 
-cdef object _read_id(Cursor c, Member m):
-    cdef object text = c.attr(b"id")
+cdef object _read_id(Cursor c, Member m, bint reference):
+    cdef object text = c.shared_attr(b"id") if reference else c.attr(b"id")
     if text is None or m.kind == K_STRING:
         return text
     if m.kind == K_ENUM:
@@ -235,18 +239,19 @@ cdef object _read_id(Cursor c, Member m):
     return _parse_text(m.kind, m, text)
 
 
-cdef object read_struct(Cursor c, StructInfo info):
+cdef object read_struct(Cursor c, StructInfo info, bint reference):
     """Reads the element the cursor is on (whatever its tag) as an ``info`` object and moves
-    past it."""
+    past it. ``reference``: a struct member, typically a reference (``<cluster href id/>``)
+    that many items of a list repeat, so its ``href`` and ``id`` strings are shared."""
     cdef list values = list(info.nones)
     cdef const xmlChar* name
     cdef Member m
     cdef list links = None
     cdef object href
     if c.has_attributes():
-        values[0] = c.attr(b"href")
+        values[0] = c.shared_attr(b"href") if reference else c.attr(b"href")
         if info.id_member is not None:
-            values[info.id_member.index] = _read_id(c, info.id_member)
+            values[info.id_member.index] = _read_id(c, info.id_member, reference)
     if c.enter():
         while c.next_start():
             name = c.name()
@@ -305,7 +310,7 @@ cdef object read_list(Cursor c, StructInfo info):
     cdef object result = _new_list(c.attr(b"href"))
     if c.enter():
         while c.next_start():
-            PyList_Append(result, read_struct(c, info))
+            PyList_Append(result, read_struct(c, info, False))
         c.leave()
     return result
 
@@ -316,7 +321,7 @@ def read_one(Cursor cursor, StructInfo info):
         return None
     cdef bint collecting = _gc_pause()
     try:
-        return read_struct(cursor, info)
+        return read_struct(cursor, info, False)
     finally:
         _gc_resume(collecting)
 
@@ -342,7 +347,7 @@ def iter_many(Cursor cursor, StructInfo info):
         while cursor.next_start():
             collecting = _gc_pause()
             try:
-                item = read_struct(cursor, info)
+                item = read_struct(cursor, info, False)
             finally:
                 _gc_resume(collecting)
             yield item
@@ -387,7 +392,8 @@ cdef str _render(Member m, object value):
         if hasattr(value, "isoformat"):
             return value.isoformat()
     elif isinstance(value, _Enum):
-        return value.value
+        # ``_value_`` is a plain instance attribute; ``value`` is a Python-level property.
+        return value._value_
     raise TypeError(
         f"The value {value!r} of '{m.name}' isn't valid: expected {_KIND_NAMES[kind]}"
     )
@@ -406,7 +412,8 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     e.start_c(tag)
     item_tag = m._item_tag
     if m.kind == K_STRUCT:
-        href = getattr(value, "href", None)
+        # ``List.href`` is a property over ``_href``; plain lists have neither.
+        href = getattr(value, _HREF, None) if type(value) is _List else getattr(value, "href", None)
         if href is not None:
             e.attribute_c(b"href", href)
         for item in value:
@@ -418,20 +425,38 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     return e.end()
 
 
+cdef inline object _stored(object obj, dict attributes, str storage):
+    """``getattr(obj, storage)``, from ``attributes`` (the instance dict) when it is given and
+    holds the key; getattr's own error otherwise."""
+    cdef PyObject* found
+    if attributes is not None:
+        found = PyDict_GetItem(attributes, storage)
+        if found != NULL:
+            return <object>found
+    return getattr(obj, storage)
+
+
 cdef int write_struct(Emitter e, object obj, StructInfo info, const char* tag) except -1:
     """Writes ``obj`` as an ``info`` element named ``tag``."""
     cdef Member m
     cdef object value
+    cdef dict attributes = None
+    if not info.compact:
+        # Instances of large types always have a real ``__dict__`` (more attributes than
+        # CPython keeps inline), so reading it directly saves a generic attribute lookup per
+        # member. Small types keep getattr: asking for their ``__dict__`` would make CPython
+        # build one for good.
+        attributes = PyObject_GenericGetDict(obj, NULL)
     e.start_c(tag)
-    value = obj.href
+    value = _stored(obj, attributes, _HREF)
     if value is not None:
         e.attribute_c(b"href", value)
     if info.id_member is not None:
-        value = getattr(obj, info.id_member.storage)
+        value = _stored(obj, attributes, info.id_member.storage)
         if value is not None:
             e.attribute_c(b"id", _render(info.id_member, value))
     for m in info.elements:
-        value = getattr(obj, m.storage)
+        value = _stored(obj, attributes, m.storage)
         if value is not None:
             _write_member(e, m, value)
     return e.end()

@@ -59,6 +59,7 @@ cdef class Cursor:
     cdef object _error           # first libxml2 error (msg, line, column), raised when reached
     cdef object _failed          # the exception every move raises after a failure
     cdef int _type               # node type of the current node, 0 before the start / at the end
+    cdef dict _shared            # str -> the same str: one object per repeated value (shared())
 
     # Cold paths (defined in core.pyx).
     cdef int _open_memory(self, object data) except -1
@@ -77,6 +78,12 @@ cdef class Cursor:
     cdef object text(self)
     # The attribute of the current start tag as a new ``str``, ``None`` when absent.
     cdef object attr(self, const char* name)
+    # ``text``, as one object for every equal value read by this cursor (see ``shared``).
+    cdef object shared_text(self)
+    # ``attr(name)``, as one object for every equal value read by this cursor.
+    cdef object shared_attr(self, const char* name)
+    # ``text``: the object already returned for an equal string, if any, else ``text`` itself.
+    cdef object shared(self, object text)
     # ``read_elements()``: ``text()`` of every child of the current start tag, then moves past its
     # end tag.
     cdef list texts(self)

@@ -18,4 +18,5 @@ cdef extern from "libxml/xmlwriter.h" nogil:
                                     const xmlChar* content)
     int xmlTextWriterWriteElement(xmlTextWriterPtr writer, const xmlChar* name,
                                   const xmlChar* content)
+    int xmlTextWriterWriteRawLen(xmlTextWriterPtr writer, const xmlChar* content, int len)
     int xmlTextWriterFlush(xmlTextWriterPtr writer)
