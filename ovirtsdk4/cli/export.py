@@ -431,8 +431,14 @@ def run(args, out=None):
             if args.ca_file and not os.path.isfile(args.ca_file):
                 raise ExportFailure(EXIT_TLS, f"the CA file '{args.ca_file}' doesn't exist")
         else:
-            from ovirtsdk4.testing.server import Simulator
-
+            try:
+                from ovirtsdk4.testing.server import Simulator
+            except ModuleNotFoundError as exc:
+                raise ExportFailure(
+                    EXIT_USAGE,
+                    f"the built-in engine simulator needs {exc.name!r}: "
+                    "pip install 'ovirtsdk4-fast[testing]', or give --url",
+                ) from None
             simulator = Simulator(args.demo_vms).start()
             kwargs = simulator.connection_kwargs(timeout=args.timeout, connections=args.connections)
         try:

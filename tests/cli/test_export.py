@@ -205,3 +205,19 @@ def test_module_entry_point(tmp_path):
     assert result.stderr == ""  # not a terminal: no progress
     assert len(_read_jsonl(tmp_path / "vms.jsonl")) == 5
     assert len(_read_jsonl(tmp_path / "vm_nics.jsonl")) == 5
+
+
+def test_demo_without_the_testing_extra_says_what_to_install(tmp_path):
+    code = (
+        "import sys; sys.modules['cryptography'] = None; "
+        "from ovirtsdk4.cli.export import main; "
+        f"sys.exit(main(['--demo-vms', '5', '--output', {str(tmp_path / 'out')!r}]))"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert "ovirtsdk4-fast[testing]" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
