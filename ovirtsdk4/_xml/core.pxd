@@ -17,7 +17,7 @@ stream's ``read``) when the document turns out to be broken at that point, never
 
 from libc.string cimport strcmp
 
-from ovirtsdk4._xml.tree cimport xmlBufferPtr
+from ovirtsdk4._xml.tree cimport xmlBufferPtr, xmlDocPtr
 from ovirtsdk4._xml.xmlreader cimport (
     XML_READER_TYPE_DOCUMENT_TYPE,
     XML_READER_TYPE_ELEMENT,
@@ -182,10 +182,35 @@ cdef class Emitter:
     cdef xmlBufferPtr _buffer
     cdef object _io              # None: everything stays in _buffer; else flush() hands it over
     cdef bint _indent
+    # The element structure is kept here, not in libxml2's element stack: every start tag, end
+    # tag and text element is composed in ``_out`` and handed to the writer with one
+    # xmlTextWriterWriteRawLen, exactly as xmlTextWriterStartElement/EndElement/WriteAttribute
+    # would have written it (see core.pyx). Owned, malloc: _out, _names, _marks; libxml2: the
+    # rest (freed with the writer).
+    cdef char* _out              # composed output not yet written (at most the open start tags)
+    cdef Py_ssize_t _out_len
+    cdef Py_ssize_t _out_cap
+    cdef char* _names            # the names of the open elements, back to back, innermost last
+    cdef Py_ssize_t _names_len
+    cdef Py_ssize_t _names_cap
+    cdef Py_ssize_t* _marks      # _marks[i]: where the name of open element i starts in _names
+    cdef Py_ssize_t _marks_cap
+    cdef Py_ssize_t _depth       # number of open elements
+    cdef bint _tag_open          # the innermost start tag is still waiting for its '>' or '/>'
+    cdef xmlBufferPtr _escaped   # scratch for attribute values libxml2 escapes
+    cdef xmlDocPtr _doc          # the document libxml2 escapes attribute values against
 
     cdef int _open(self, object io, bint indent) except -1
     cdef int _ready(self) except -1
-    # Opens an element; ``name`` is UTF-8, copied by libxml2.
+    cdef int _release(self) except -1
+    cdef char* _reserve(self, Py_ssize_t size) except NULL
+    cdef int _push(self, const char* name, Py_ssize_t size) except -1
+    cdef int _emit(self) except -1
+    cdef int _text_element(self, const char* name, Py_ssize_t size, const char* text,
+                           Py_ssize_t length) except -1
+    cdef int _escaped_attribute(self, const char* name, Py_ssize_t size,
+                                const char* value) except -1
+    # Opens an element; ``name`` is UTF-8, copied.
     cdef int start_c(self, const char* name) except -1
     cdef int start(self, str name) except -1
     # Adds an attribute to the open start tag (escaped; non-ASCII as character references).

@@ -17,19 +17,23 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes
 from cpython.datetime cimport datetime_new, import_datetime
 from cpython.dict cimport PyDict_Clear, PyDict_SetDefault, PyDict_Size
 from cpython.long cimport PyLong_FromLongLong
-from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH
 from libc.limits cimport INT_MAX
 from libc.stdlib cimport free, realloc
-from libc.string cimport memcpy, strlen
+from libc.string cimport memcpy, memset, strcspn, strlen
 
 from ovirtsdk4._xml.globals cimport xmlFree
 from ovirtsdk4._xml.parser cimport XML_PARSE_NONET
 from ovirtsdk4._xml.tree cimport (
+    xmlAttrSerializeTxtContent,
     xmlBufferContent,
     xmlBufferCreate,
     xmlBufferEmpty,
     xmlBufferFree,
     xmlBufferLength,
+    xmlEncodeSpecialChars,
+    xmlFreeDoc,
+    xmlNewDoc,
 )
 from ovirtsdk4._xml.xmlerror cimport XML_ERR_ERROR, xmlError, xmlStructuredErrorFunc
 from ovirtsdk4._xml.xmlreader cimport (
@@ -49,13 +53,7 @@ from ovirtsdk4._xml.xmlreader cimport (
 from ovirtsdk4._xml.xmlwriter cimport (
     xmlFreeTextWriter,
     xmlNewTextWriterMemory,
-    xmlTextWriterEndElement,
     xmlTextWriterFlush,
-    xmlTextWriterSetIndent,
-    xmlTextWriterSetIndentString,
-    xmlTextWriterStartElement,
-    xmlTextWriterWriteAttribute,
-    xmlTextWriterWriteElement,
     xmlTextWriterWriteRawLen,
 )
 
@@ -249,14 +247,18 @@ cdef bint _blank(bytes data):
 cdef inline bint _plain(const char* s, Py_ssize_t n) noexcept:
     """True when element text needs no escaping: none of the bytes that libxml2's
     xmlEncodeSpecialChars replaces (``<``, ``>``, ``&``, ``"``, carriage return), and no NUL
-    (where libxml2, reading a C string, stops)."""
-    cdef Py_ssize_t i
-    cdef char c
-    for i in range(n):
-        c = s[i]
-        if c == c'<' or c == c'>' or c == c'&' or c == c'"' or c == c'\r' or c == 0:
-            return False
-    return True
+    (where libxml2, reading a C string, stops). ``s[n]`` must be the terminating NUL."""
+    # strcspn stops at the first NUL as well, so a NUL inside the text also gives a short
+    # count; glibc's version scans 16 bytes at a time.
+    return <Py_ssize_t>strcspn(s, b'<>&"\r') == n
+
+
+cdef inline bint _plain_attribute(str value, const char* s, Py_ssize_t n) noexcept:
+    """True when the attribute ``value`` (``s``: its UTF-8, NUL-terminated) needs no escaping:
+    only ASCII, and none of the bytes that libxml2's xmlAttrSerializeTxtContent replaces
+    (``<``, ``>``, ``&``, ``"``, tab, newline, carriage return) nor NUL (where it stops)."""
+    # As many UTF-8 bytes as characters: every character is ASCII.
+    return PyUnicode_GET_LENGTH(value) == n and <Py_ssize_t>strcspn(s, b'<>&"\t\n\r') == n
 
 
 cdef inline const char* _utf8(str text, Py_ssize_t* size) except NULL:
@@ -677,6 +679,28 @@ cdef class Emitter:
     ``Emitter.create(io=None, indent=False)``; ``XmlWriter`` in ``ovirtsdk4.xml`` is this class
     with the official constructor. With ``io``, ``flush()`` hands the pending output to
     ``io.write(bytes)``; without, the output stays in the buffer (``getvalue()``/``string()``).
+
+    The bytes are those xmlTextWriterStartElement, WriteAttribute, WriteElement and EndElement
+    (libxml2 2.9) write with the indent string "  " or without indentation, but the emitter
+    keeps the element stack itself and hands each piece to the writer with one
+    xmlTextWriterWriteRawLen: libxml2 spends ~2,000 instructions per element on its own stack
+    (a malloc'd entry, a copy of the name, a list link) and on one output call per indentation
+    level and per tag fragment. libxml2's element stack therefore stays empty, so the raw
+    writes never interact with its state (WriteRawLen only closes start tags libxml2 opened).
+    What libxml2 writes, with ``d`` the number of elements open around the one written:
+
+    * start: ``>`` (``>`` and a newline when indented) to close a parent start tag still open,
+      then ``d`` times the indent string and ``<name``;
+    * attribute: `` name="value"``, allowed only while the start tag is open;
+    * end: ``/>`` if the start tag is still open, else ``d`` times the indent string and
+      ``</name>`` (libxml2's ``doindent`` flag is always set at that point: text only ever
+      comes from WriteElement, whose own end tag sets it again); then a newline when indented;
+    * element: start, the escaped text (closing the start tag with ``>`` and no newline) and
+      the end tag without indentation (writing the text cleared ``doindent``).
+
+    An empty name fails before anything is written, as in libxml2. The composed start tag
+    stays in ``_out`` until the element gets a child, text or its end (or a flush), so that a
+    start tag and its attributes cost one write, not one per attribute.
     """
 
     def __cinit__(self, *args, **kwargs):
@@ -684,12 +708,32 @@ cdef class Emitter:
         self._buffer = NULL
 
     def __dealloc__(self):
+        self._release()
+
+    cdef int _release(self) except -1:
+        """Frees everything; the emitter is closed afterwards."""
         if self._writer != NULL:
             xmlFreeTextWriter(self._writer)
             self._writer = NULL
         if self._buffer != NULL:
             xmlBufferFree(self._buffer)
             self._buffer = NULL
+        if self._escaped != NULL:
+            xmlBufferFree(self._escaped)
+            self._escaped = NULL
+        if self._doc != NULL:
+            xmlFreeDoc(self._doc)
+            self._doc = NULL
+        free(self._out)
+        free(self._names)
+        free(self._marks)
+        self._out = NULL
+        self._names = NULL
+        self._marks = NULL
+        self._out_len = self._out_cap = self._names_len = self._names_cap = 0
+        self._marks_cap = self._depth = 0
+        self._tag_open = False
+        return 0
 
     @classmethod
     def create(cls, io=None, bint indent=False):
@@ -712,10 +756,13 @@ cdef class Emitter:
         self._writer = xmlNewTextWriterMemory(self._buffer, 0)
         if self._writer == NULL:
             raise MemoryError()
-        if indent:
-            if (xmlTextWriterSetIndent(self._writer, 1) < 0
-                    or xmlTextWriterSetIndentString(self._writer, <const xmlChar*>b"  ") < 0):
-                raise XmlError("Can't set the XML writer's indentation")
+        self._escaped = xmlBufferCreate()
+        # Like the writer's own document (xmlNewTextWriter makes one with xmlNewDoc(NULL)):
+        # after a value that isn't valid XML text libxml2 marks it ISO-8859-1, and from then on
+        # leaves the non-ASCII characters of later attribute values as they are.
+        self._doc = xmlNewDoc(NULL)
+        if self._escaped == NULL or self._doc == NULL:
+            raise MemoryError()
         return 0
 
     cdef int _ready(self) except -1:
@@ -723,10 +770,87 @@ cdef class Emitter:
             raise XmlError("The XML writer is closed")
         return 0
 
+    cdef char* _reserve(self, Py_ssize_t size) except NULL:
+        """Room for ``size`` more bytes at the end of ``_out``; returns where they go."""
+        cdef Py_ssize_t need = self._out_len + size
+        cdef Py_ssize_t cap
+        cdef char* out
+        if need > self._out_cap:
+            cap = self._out_cap * 2 if self._out_cap else 1024
+            while cap < need:
+                cap *= 2
+            out = <char*>realloc(self._out, cap)
+            if out == NULL:
+                raise MemoryError()
+            self._out = out
+            self._out_cap = cap
+        return self._out + self._out_len
+
+    cdef int _push(self, const char* name, Py_ssize_t size) except -1:
+        """Records ``name`` as the innermost open element."""
+        cdef Py_ssize_t cap
+        cdef char* names
+        cdef Py_ssize_t* marks
+        if self._depth == self._marks_cap:
+            cap = self._marks_cap * 2 if self._marks_cap else 32
+            marks = <Py_ssize_t*>realloc(self._marks, cap * sizeof(Py_ssize_t))
+            if marks == NULL:
+                raise MemoryError()
+            self._marks = marks
+            self._marks_cap = cap
+        if self._names_len + size > self._names_cap:
+            cap = self._names_cap * 2 if self._names_cap else 512
+            while cap < self._names_len + size:
+                cap *= 2
+            names = <char*>realloc(self._names, cap)
+            if names == NULL:
+                raise MemoryError()
+            self._names = names
+            self._names_cap = cap
+        memcpy(self._names + self._names_len, name, size)
+        self._marks[self._depth] = self._names_len
+        self._names_len += size
+        self._depth += 1
+        return 0
+
+    cdef int _emit(self) except -1:
+        """Hands ``_out`` to the writer (in pieces of at most INT_MAX bytes) and empties it."""
+        cdef Py_ssize_t done = 0
+        cdef Py_ssize_t size = self._out_len
+        cdef int piece
+        self._out_len = 0
+        while done < size:
+            piece = <int>(size - done if size - done <= INT_MAX else INT_MAX)
+            if xmlTextWriterWriteRawLen(
+                self._writer, <const xmlChar*>(self._out + done), piece
+            ) < 0:
+                raise XmlError("Can't write XML output")
+            done += piece
+        return 0
+
     cdef int start_c(self, const char* name) except -1:
+        cdef Py_ssize_t size = strlen(name)
+        cdef Py_ssize_t spaces
+        cdef char* p
         self._ready()
-        if xmlTextWriterStartElement(self._writer, <const xmlChar*>name) < 0:
-            raise XmlError("Can't start XML element with name '%s'" % _decode(name, strlen(name)))
+        if size == 0:
+            raise XmlError("Can't start XML element with name ''")
+        spaces = 2 * self._depth if self._indent else 0
+        p = self._reserve(2 + spaces + 1 + size)
+        if self._tag_open:
+            p[0] = c'>'
+            p += 1
+            if self._indent:
+                p[0] = c'\n'
+                p += 1
+        memset(p, c' ', spaces)
+        p += spaces
+        p[0] = c'<'
+        memcpy(p + 1, name, size)
+        p += 1 + size
+        self._push(name, size)
+        self._out_len = p - self._out
+        self._tag_open = True
         return 0
 
     cdef int start(self, str name) except -1:
@@ -737,16 +861,51 @@ cdef class Emitter:
 
     cdef int attribute_c(self, const char* name, str value) except -1:
         cdef Py_ssize_t n
+        cdef Py_ssize_t size = strlen(name)
+        cdef const char* text
+        cdef char* p
         if value is None:
             raise TypeError("The 'value' parameter must be a string")
         self._ready()
-        if xmlTextWriterWriteAttribute(
-            self._writer, <const xmlChar*>name, <const xmlChar*>_utf8(value, &n)
-        ) < 0:
+        text = _utf8(value, &n)
+        if size == 0 or not self._tag_open:
             raise XmlError(
                 "Can't write attribute with name '%s' and value '%s'"
-                % (_decode(name, strlen(name)), value)
+                % (_decode(name, size), value)
             )
+        if not _plain_attribute(value, text, n):
+            return self._escaped_attribute(name, size, text)
+        p = self._reserve(size + n + 4)
+        p[0] = c' '
+        memcpy(p + 1, name, size)
+        p += 1 + size
+        p[0] = c'='
+        p[1] = c'"'
+        memcpy(p + 2, text, n)
+        p += 2 + n
+        p[0] = c'"'
+        self._out_len = p + 1 - self._out
+        return 0
+
+    cdef int _escaped_attribute(self, const char* name, Py_ssize_t size,
+                                const char* value) except -1:
+        """``attribute_c`` for a value with characters to escape: libxml2 escapes it, with the
+        function xmlTextWriterWriteAttribute uses (which also stops at a NUL)."""
+        cdef Py_ssize_t n
+        cdef char* p
+        xmlAttrSerializeTxtContent(self._escaped, self._doc, NULL, <const xmlChar*>value)
+        n = xmlBufferLength(self._escaped)
+        p = self._reserve(size + n + 4)
+        p[0] = c' '
+        memcpy(p + 1, name, size)
+        p += 1 + size
+        p[0] = c'='
+        p[1] = c'"'
+        memcpy(p + 2, xmlBufferContent(self._escaped), n)
+        p += 2 + n
+        p[0] = c'"'
+        self._out_len = p + 1 - self._out
+        xmlBufferEmpty(self._escaped)
         return 0
 
     cdef int attribute(self, str name, str value) except -1:
@@ -757,29 +916,60 @@ cdef class Emitter:
 
     cdef int element_c(self, const char* name, str value) except -1:
         cdef Py_ssize_t n
+        cdef Py_ssize_t size = strlen(name)
         cdef const char* text
-        cdef int r
+        cdef xmlChar* escaped
         if value is None:
             raise TypeError("The 'value' parameter must be a string")
         self._ready()
+        if size == 0:
+            raise XmlError("Can't write element with name '' and value '%s'" % value)
         text = _utf8(value, &n)
-        if n <= INT_MAX and _plain(text, n):
-            # What xmlTextWriterWriteElement does (start, escaped text, end), minus the escaping
-            # copy that xmlTextWriterWriteString makes (malloc, scan, free) when the text holds
-            # none of the characters xmlEncodeSpecialChars replaces.
-            r = xmlTextWriterStartElement(self._writer, <const xmlChar*>name)
-            if r >= 0:
-                r = xmlTextWriterWriteRawLen(self._writer, <const xmlChar*>text, <int>n)
-            if r >= 0:
-                r = xmlTextWriterEndElement(self._writer)
-        else:
-            r = xmlTextWriterWriteElement(self._writer, <const xmlChar*>name, <const xmlChar*>text)
-        if r < 0:
-            raise XmlError(
-                "Can't write element with name '%s' and value '%s'"
-                % (_decode(name, strlen(name)), value)
+        if _plain(text, n):
+            return self._text_element(name, size, text, n)
+        # Escaped by the function xmlTextWriterWriteString uses (which also stops at a NUL).
+        escaped = xmlEncodeSpecialChars(NULL, <const xmlChar*>text)
+        if escaped == NULL:
+            raise MemoryError()
+        try:
+            return self._text_element(
+                name, size, <const char*>escaped, strlen(<const char*>escaped)
             )
-        return 0
+        finally:
+            xmlFree(escaped)
+
+    cdef int _text_element(self, const char* name, Py_ssize_t size, const char* text,
+                           Py_ssize_t length) except -1:
+        """Writes ``<name>text</name>`` (``text`` already escaped) as a child of the innermost
+        open element, indentation included, with one write."""
+        cdef Py_ssize_t spaces = 2 * self._depth if self._indent else 0
+        cdef char* p = self._reserve(2 + spaces + 2 * size + length + 6)
+        if self._tag_open:
+            p[0] = c'>'
+            p += 1
+            if self._indent:
+                p[0] = c'\n'
+                p += 1
+            self._tag_open = False
+        memset(p, c' ', spaces)
+        p += spaces
+        p[0] = c'<'
+        memcpy(p + 1, name, size)
+        p += 1 + size
+        p[0] = c'>'
+        memcpy(p + 1, text, length)
+        p += 1 + length
+        p[0] = c'<'
+        p[1] = c'/'
+        memcpy(p + 2, name, size)
+        p += 2 + size
+        p[0] = c'>'
+        p += 1
+        if self._indent:
+            p[0] = c'\n'
+            p += 1
+        self._out_len = p - self._out
+        return self._emit()
 
     cdef int element(self, str name, str value) except -1:
         cdef Py_ssize_t n
@@ -788,14 +978,43 @@ cdef class Emitter:
         return self.element_c(_utf8(name, &n), value)
 
     cdef int end(self) except -1:
+        cdef Py_ssize_t mark
+        cdef Py_ssize_t size
+        cdef Py_ssize_t spaces
+        cdef char* p
         self._ready()
-        if xmlTextWriterEndElement(self._writer) < 0:
+        if self._depth == 0:
             raise XmlError("Can't end XML element")
-        return 0
+        mark = self._marks[self._depth - 1]
+        size = self._names_len - mark
+        spaces = 2 * (self._depth - 1) if self._indent else 0
+        p = self._reserve(spaces + size + 4)
+        if self._tag_open:
+            p[0] = c'/'
+            p[1] = c'>'
+            p += 2
+            self._tag_open = False
+        else:
+            memset(p, c' ', spaces)
+            p += spaces
+            p[0] = c'<'
+            p[1] = c'/'
+            memcpy(p + 2, self._names + mark, size)
+            p += 2 + size
+            p[0] = c'>'
+            p += 1
+        if self._indent:
+            p[0] = c'\n'
+            p += 1
+        self._out_len = p - self._out
+        self._names_len = mark
+        self._depth -= 1
+        return self._emit()
 
     cdef int flush_c(self) except -1:
         cdef int length
         self._ready()
+        self._emit()
         if xmlTextWriterFlush(self._writer) < 0:
             raise XmlError("Can't flush XML writer")
         if self._io is not None:
@@ -860,7 +1079,4 @@ cdef class Emitter:
                 if self._io is not None:
                     self.flush_c()
             finally:
-                xmlFreeTextWriter(self._writer)
-                self._writer = NULL
-                xmlBufferFree(self._buffer)
-                self._buffer = NULL
+                self._release()

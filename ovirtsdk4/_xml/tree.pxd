@@ -1,4 +1,5 @@
-# libxml/tree.h: only what ovirtsdk4._xml calls (the growable output buffer).
+# libxml/tree.h and libxml/entities.h: only what ovirtsdk4._xml calls (the growable output
+# buffer and the two escaping functions xmlTextWriter itself uses).
 
 from ovirtsdk4._xml.xmlstring cimport xmlChar
 
@@ -6,9 +7,24 @@ from ovirtsdk4._xml.xmlstring cimport xmlChar
 cdef extern from "libxml/tree.h" nogil:
     ctypedef struct xmlBuffer
     ctypedef xmlBuffer* xmlBufferPtr
+    ctypedef struct xmlDoc
+    ctypedef xmlDoc* xmlDocPtr
+    ctypedef struct xmlAttr
+    ctypedef xmlAttr* xmlAttrPtr
 
     xmlBufferPtr xmlBufferCreate()
     void xmlBufferFree(xmlBufferPtr buf)
     void xmlBufferEmpty(xmlBufferPtr buf)
     const xmlChar* xmlBufferContent(const xmlBuffer* buf)
     int xmlBufferLength(const xmlBuffer* buf)
+
+    xmlDocPtr xmlNewDoc(const xmlChar* version)
+    void xmlFreeDoc(xmlDocPtr doc)
+    # Appends ``string`` escaped as an attribute value; stops at a NUL.
+    void xmlAttrSerializeTxtContent(xmlBufferPtr buf, xmlDocPtr doc, xmlAttrPtr attr,
+                                    const xmlChar* string)
+
+
+cdef extern from "libxml/entities.h" nogil:
+    # ``input`` escaped as element text (malloc'd, free with xmlFree); stops at a NUL.
+    xmlChar* xmlEncodeSpecialChars(const xmlDoc* doc, const xmlChar* input)

@@ -10,13 +10,5 @@ cdef extern from "libxml/xmlwriter.h" nogil:
 
     xmlTextWriterPtr xmlNewTextWriterMemory(xmlBufferPtr buf, int compression)
     void xmlFreeTextWriter(xmlTextWriterPtr writer)
-    int xmlTextWriterSetIndent(xmlTextWriterPtr writer, int indent)
-    int xmlTextWriterSetIndentString(xmlTextWriterPtr writer, const xmlChar* str)
-    int xmlTextWriterStartElement(xmlTextWriterPtr writer, const xmlChar* name)
-    int xmlTextWriterEndElement(xmlTextWriterPtr writer)
-    int xmlTextWriterWriteAttribute(xmlTextWriterPtr writer, const xmlChar* name,
-                                    const xmlChar* content)
-    int xmlTextWriterWriteElement(xmlTextWriterPtr writer, const xmlChar* name,
-                                  const xmlChar* content)
     int xmlTextWriterWriteRawLen(xmlTextWriterPtr writer, const xmlChar* content, int len)
     int xmlTextWriterFlush(xmlTextWriterPtr writer)
