@@ -16,7 +16,7 @@ loop then reads any struct (``read_struct``) and one writes any struct (``write_
   members, then the link members, each group in model order (API.md W-4).
 """
 
-from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_SetItem
+from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_Next, PyDict_SetItem
 from cpython.list cimport PyList_Append
 from cpython.object cimport PyObject, PyObject_GenericSetAttr, PyTypeObject
 from libc.stdint cimport uint32_t
@@ -41,6 +41,7 @@ cdef extern from "Python.h":
 
 import enum as _enum
 import gc as _gc
+from sys import intern as _intern
 
 from ovirtsdk4._bases import List
 from ovirtsdk4.error import XmlValueError
@@ -412,8 +413,9 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     e.start_c(tag)
     item_tag = m._item_tag
     if m.kind == K_STRUCT:
-        # ``List.href`` is a property over ``_href``; plain lists have neither.
-        href = getattr(value, _HREF, None) if type(value) is _List else getattr(value, "href", None)
+        # Only an ``ovirtsdk4.List`` has an href; a plain list has none (and asking a plain
+        # list for one would raise and clear an AttributeError every time).
+        href = value.href if isinstance(value, _List) else None
         if href is not None:
             e.attribute_c(b"href", href)
         for item in value:
@@ -436,27 +438,54 @@ cdef inline object _stored(object obj, dict attributes, str storage):
     return getattr(obj, storage)
 
 
+cdef list _values_in_template_order(dict attributes, StructInfo info):
+    """The instance dict's values by template index, when its keys are exactly the template's
+    in constructor order (so for every object this package built, whether by a constructor
+    or by reading); None otherwise. One pass over the dict instead of a lookup per member."""
+    cdef tuple keys = info.keys
+    cdef Py_ssize_t count = len(keys)
+    cdef Py_ssize_t position = 0
+    cdef Py_ssize_t i = 0
+    cdef PyObject* key
+    cdef PyObject* value
+    cdef list values
+    if len(attributes) != count:
+        return None
+    values = list(info.nones)
+    while PyDict_Next(attributes, &position, &key, &value):
+        # The keys are interned, like the attribute names of the generated constructors, so
+        # the same name is the same object.
+        if key != <PyObject*>keys[i]:
+            return None
+        values[i] = <object>value
+        i += 1
+    return values
+
+
 cdef int write_struct(Emitter e, object obj, StructInfo info, const char* tag) except -1:
     """Writes ``obj`` as an ``info`` element named ``tag``."""
     cdef Member m
     cdef object value
     cdef dict attributes = None
+    cdef list values = None
     if not info.compact:
         # Instances of large types always have a real ``__dict__`` (more attributes than
         # CPython keeps inline), so reading it directly saves a generic attribute lookup per
         # member. Small types keep getattr: asking for their ``__dict__`` would make CPython
         # build one for good.
         attributes = PyObject_GenericGetDict(obj, NULL)
+        values = _values_in_template_order(attributes, info)
     e.start_c(tag)
-    value = _stored(obj, attributes, _HREF)
+    value = values[0] if values is not None else _stored(obj, attributes, _HREF)
     if value is not None:
         e.attribute_c(b"href", value)
     if info.id_member is not None:
-        value = _stored(obj, attributes, info.id_member.storage)
+        m = info.id_member
+        value = values[m.index] if values is not None else _stored(obj, attributes, m.storage)
         if value is not None:
-            e.attribute_c(b"id", _render(info.id_member, value))
+            e.attribute_c(b"id", _render(m, value))
     for m in info.elements:
-        value = _stored(obj, attributes, m.storage)
+        value = values[m.index] if values is not None else _stored(obj, attributes, m.storage)
         if value is not None:
             _write_member(e, m, value)
     return e.end()
@@ -512,6 +541,7 @@ cdef class Schema:
         info.cls = cls
         info.tag, info.plural = tag, plural
         info._tag, info._plural = tag.encode("utf-8"), plural.encode("utf-8")
+        template = tuple(_intern(key) for key in template)
         info.template = dict.fromkeys(template)
         info.keys = template
         info.nones = [None] * len(template)
@@ -519,7 +549,7 @@ cdef class Schema:
         for name, xml_tag, kind, target, is_list, item_tag, is_link, link_rel, is_attr in members:
             m = Member.__new__(Member)
             m.name = name
-            m.storage = "_" + name
+            m.storage = _intern("_" + name)
             m._tag = xml_tag.encode("utf-8")
             m._item_tag = item_tag.encode("utf-8") if item_tag is not None else None
             m.kind = _KINDS[kind]

@@ -374,3 +374,15 @@ def test_primitive_parse_errors(parse, text):
 def test_parse_enum_never_raises():
     assert Reader.parse_enum(types.VmStatus, "up") is types.VmStatus.UP
     assert Reader.parse_enum(types.VmStatus, "nope") is None
+
+
+def test_write_objects_whose_dict_was_reordered_or_extended():
+    vm = types.Vm(name="a", memory=1)
+    del vm._name
+    vm.name = "b"
+    vm.extra = "not an attribute of the type"
+    assert Writer.write(vm) == "<vm><memory>1</memory><name>b</name></vm>"
+    cluster = types.Cluster(name="c")
+    del cluster._name
+    with pytest.raises(AttributeError):
+        Writer.write(cluster)
