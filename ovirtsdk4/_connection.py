@@ -140,6 +140,7 @@ class Connection:
         self._sso_url = sso_url
         self._sso_revoke_url = sso_revoke_url or f"{root}/ovirt-engine/services/sso-logout"
         self._token_lock = threading.Lock()
+        self._fixed_headers = None  # (token, header pairs), see _make_fixed_headers
         self._system = None
         debug_log = log.debug if debug and log is not None else None
         # pycurl is loaded with the first connection, not with the package.
@@ -266,17 +267,14 @@ class Connection:
             headers["All-Content"] = query["all_content"]
         header_pairs = [_ascii_header(name, value) for name, value in headers.items()]
         token = self.authenticate()
-        given = {name.lower() for name, _ in header_pairs}
-        fixed = (
-            ("User-Agent", _USER_AGENT),
-            ("Version", "4"),
-            ("Content-Type", "application/xml"),
-            ("Accept", "application/xml"),
-            ("Authorization", f"Bearer {token}"),
-        )
-        header_pairs += [
-            _ascii_header(name, value) for name, value in fixed if name.lower() not in given
-        ]
+        fixed = self._fixed_headers
+        if fixed is None or fixed[0] != token:
+            fixed = self._fixed_headers = (token, self._make_fixed_headers(token))
+        if header_pairs:
+            given = {name.lower() for name, _ in header_pairs}
+            header_pairs += [pair for pair in fixed[1] if pair[0].lower() not in given]
+        else:
+            header_pairs = fixed[1]
         url = self._url + request.path
         if query:
             url += "?" + urlencode(sorted((str(k), str(v)) for k, v in query.items()))
@@ -284,6 +282,19 @@ class Connection:
         if isinstance(body, str):
             body = body.encode("utf-8")
         return url, header_pairs, body, token
+
+    @staticmethod
+    def _make_fixed_headers(token):
+        """The headers every API request has unless the caller gives its own, as a tuple of
+        checked pairs; kept for as long as the token is, as most requests add none."""
+        fixed = (
+            ("User-Agent", _USER_AGENT),
+            ("Version", "4"),
+            ("Content-Type", "application/xml"),
+            ("Accept", "application/xml"),
+            ("Authorization", f"Bearer {token}"),
+        )
+        return tuple(_ascii_header(name, value) for name, value in fixed)
 
     def _submit(self, method, url, headers, body):
         try:

@@ -1,14 +1,23 @@
-"""The HTTP transport: one ``CurlMulti`` driven by socket callbacks from one background thread.
+"""The HTTP transport: one ``CurlMulti`` driven by socket callbacks, by one thread at a time.
 
 The Connection is the only user. It calls :meth:`Transport.submit` (thread-safe, returns at
-once) and later :meth:`Transfer.result` (blocks until that transfer is done). In between,
-one daemon thread runs a ``selectors`` loop that drives libcurl with ``socket_action``:
+once) and later :meth:`Transfer.result` (blocks until that transfer is done). One thread at a
+time holds the *driving role* and runs an ``epoll`` loop that drives libcurl with
+``socket_action`` (leader/followers):
 
+* a thread waiting in ``result()`` takes the role if nobody holds it and drives until its own
+  transfer is done, serving every other transfer meanwhile; so a sequential request costs no
+  thread switch. Threads that wait while another drives sleep on a lock of their own, woken
+  when their transfer completes or when the role is handed to them (the driver hands it to a
+  waiter when it leaves). A daemon thread drives what nobody waits for (futures not yet waited
+  for, streams, fire-and-forget requests): it looks every ``_TICK`` seconds while requests come
+  and go, and takes streams at once;
 * libcurl tells us which sockets to watch (``M_SOCKETFUNCTION``) and when to call it back
-  (``M_TIMERFUNCTION``); we never poll on a fixed interval, so a reply is handled as soon as
-  its bytes arrive (the official SDK sleeps in ``select(1.0)`` and tops out near 200 req/s);
-* ``submit()`` puts the request on a queue under a short lock and writes one byte to a
-  socketpair the loop watches, so the loop wakes at once; no lock is held across network waits;
+  (``M_TIMERFUNCTION``); a reply is handled as soon as its bytes arrive (the official SDK
+  sleeps in ``select(1.0)`` and tops out near 200 req/s);
+* ``submit()`` puts the request on a queue under a short lock; if a thread drives, it writes
+  one byte to a socketpair its loop watches, so it wakes at once; no lock is held across
+  network waits;
 * every finished easy handle is found in ``self._active`` (a dict keyed by the handle, never
   state stored on the handle), removed, reset and put back in a small pool for reuse; one
   failed transfer fails only its own :class:`Transfer`.
@@ -24,7 +33,7 @@ import builtins
 import collections
 import os
 import re
-import selectors
+import select
 import socket
 import threading
 import time
@@ -46,20 +55,49 @@ class Reply:
     ``header_lines``: the header lines of the final response as received (status line first,
     decoded as Latin-1, without CRLF and without the empty line ending them); ``body``: the
     body, decoded from any Content-Encoding (``b''`` when it went to a sink); ``url``: the
-    effective URL."""
+    effective URL. ``reason`` and ``headers`` are built from ``header_lines`` on first use."""
 
-    __slots__ = ("body", "header_lines", "headers", "reason", "status", "url")
+    __slots__ = ("_headers", "body", "header_lines", "status", "url")
 
-    def __init__(self, status, reason, headers, header_lines, body, url):
+    def __init__(self, status, header_lines, body, url):
         self.status = status
-        self.reason = reason
-        self.headers = headers
         self.header_lines = header_lines
         self.body = body
         self.url = url
+        self._headers = None
+
+    @property
+    def reason(self):
+        parts = self.header_lines[0].split(" ", 2) if self.header_lines else ()
+        return parts[2] if len(parts) == 3 else ""
+
+    @property
+    def headers(self):
+        if self._headers is None:
+            headers = {}
+            for line in self.header_lines[1:]:
+                name, sep, value = line.partition(":")
+                if sep:
+                    headers[name.strip().lower()] = value.strip()
+            self._headers = headers
+        return self._headers
 
     def __repr__(self):
         return f"<Reply {self.status} {self.url} {len(self.body)} bytes>"
+
+
+def _final_header_lines(raw):
+    """The decoded header lines of the final response among the raw lines libcurl passed to
+    the header function: it passes those of every response it reads, including interim ones
+    (100 Continue), the 401 of an HTTP Negotiate round and a proxy's CONNECT reply, so only
+    the lines from the last status line on are kept."""
+    start = len(raw) - 1
+    while start > 0 and raw[start][:5] != b"HTTP/":
+        start -= 1
+    lines = [line.rstrip(b"\r\n").decode("latin-1") for line in raw[max(start, 0) :]]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 class Transfer:
@@ -67,7 +105,7 @@ class Transfer:
     finished; :meth:`cancel` aborts it. Results may be waited for in any order and from any
     thread, by several threads at once."""
 
-    __slots__ = ("_callbacks", "_done", "_error", "_reply", "_request", "_transport", "_waiter")
+    __slots__ = ("_callbacks", "_done", "_error", "_reply", "_request", "_transport", "_waiters")
 
     def __init__(self, transport, request):
         self._transport = transport
@@ -76,10 +114,7 @@ class Transfer:
         self._reply = None
         self._error = None
         self._callbacks = None
-        # A plain lock, held until the transfer completes: cheaper than an Event for the
-        # thousands of transfers that may be outstanding. Waiters acquire and release it.
-        self._waiter = threading.Lock()
-        self._waiter.acquire()
+        self._waiters = None  # the _Waiter of each thread blocked in result(), if any
 
     def done(self):
         """Whether the transfer has finished (successfully or not)."""
@@ -89,11 +124,9 @@ class Transfer:
         """Wait for the transfer and return its :class:`Reply`, or raise its error
         (:class:`TransferError`, or the exception raised by the sink). With a ``timeout`` in
         seconds, raise the built-in ``TimeoutError`` if it is not done by then (the transfer
-        goes on)."""
+        goes on). The waiting thread drives the transport itself while no other thread does."""
         if not self._done:
-            if not self._waiter.acquire(timeout=-1 if timeout is None else max(timeout, 0)):
-                raise builtins.TimeoutError("the transfer is not finished")
-            self._waiter.release()
+            self._transport._wait(self, None if timeout is None else max(timeout, 0))
         if self._error is not None:
             # Drop the traceback of an earlier raise, so repeated result() calls do not pile up.
             raise self._error.with_traceback(None)
@@ -112,7 +145,8 @@ class Transfer:
 
     def add_done_callback(self, fn):
         """Call ``fn(transfer)`` when the transfer finishes (at once if it is done). The call
-        happens on the transport thread: keep it short and do not wait on transfers in it."""
+        happens on the thread driving the transport: keep it short and do not wait on
+        transfers in it."""
         if self._done:
             fn(self)
             return
@@ -129,22 +163,42 @@ class Transfer:
             return
         self._reply = reply
         self._error = error
-        with self._transport._lock:
+        transport = self._transport
+        with transport._lock:
             self._done = True
             callbacks = self._callbacks
             self._callbacks = None
-        self._waiter.release()
+            waiters = self._waiters
+            if waiters:
+                self._waiters = None
+                for waiter in waiters:
+                    transport._followers.remove(waiter)
+                    waiter.lock.release()
         self._request = None
         if callbacks:
             for fn in callbacks:
                 try:
                     fn(self)
-                except Exception:  # a callback must not kill the transport thread
+                except Exception:  # a callback must not break the driving thread
                     pass
 
 
+class _Waiter:
+    """A thread blocked in :meth:`Transfer.result` while another thread drives: its lock is
+    released when its transfer completes, or when the driving role is handed to it
+    (``promoted``)."""
+
+    __slots__ = ("lock", "promoted", "transfer")
+
+    def __init__(self, transfer):
+        self.transfer = transfer
+        self.promoted = False
+        self.lock = threading.Lock()
+        self.lock.acquire()
+
+
 class _Request:
-    """Everything about one request, owned by the transport thread once queued."""
+    """Everything about one request, owned by the driving thread once queued."""
 
     __slots__ = (
         "body",
@@ -175,15 +229,6 @@ class _Request:
         self.chunks = []
         self.sink_error = None
 
-    def on_header(self, line):
-        # libcurl calls this for every header line of every response it reads, including
-        # interim ones (100 Continue), the 401 of an HTTP Negotiate round and a proxy's
-        # CONNECT reply: start over at each status line so only the final response is kept.
-        if line[:5] == b"HTTP/":
-            self.header_lines = [line]
-        else:
-            self.header_lines.append(line)
-
     def on_sink(self, chunk):
         try:
             # A sink may return pycurl.WRITEFUNC_PAUSE to pause the transfer until
@@ -198,10 +243,10 @@ class _Request:
 
 class BodyStream:
     """A reply body read while it downloads: ``read(n)`` for a consumer thread, fed by the
-    transfer's sink on the transport thread.
+    transfer's sink on the driving thread.
 
     At most about ``limit`` bytes wait in memory: past that the transfer is paused (never
-    blocked: the transport thread goes on serving the other transfers) until the consumer has
+    blocked: the driving thread goes on serving the other transfers) until the consumer has
     read half of them. ``start_line()`` waits for the reply to begin.
     """
 
@@ -222,15 +267,13 @@ class BodyStream:
         with self._ready:
             self.transfer = self._transport.submit(method, url, headers, sink=self._sink, **options)
         self.transfer.add_done_callback(self._done)
+        self._transport._hurry()
         return self
 
     def _sink(self, chunk):
         with self._ready:
             if self._lines is None:
-                self._lines = [
-                    line.rstrip(b"\r\n").decode("latin-1")
-                    for line in self.transfer._request.header_lines
-                ]
+                self._lines = _final_header_lines(self.transfer._request.header_lines)
             if self._size >= self._limit:
                 # libcurl keeps this chunk and hands it over again after resume().
                 self._paused = True
@@ -256,7 +299,7 @@ class BodyStream:
             return reply.status, reply.header_lines
         parts = lines[0].split(" ", 2) if lines else []
         status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-        return status, [line for line in lines if line]
+        return status, lines
 
     def read(self, size=-1):
         """Up to ``size`` bytes of the body (a buffered chunk for -1), ``b''`` at its end.
@@ -355,6 +398,14 @@ _BODYLESS = frozenset(("GET", "DELETE", "HEAD"))
 _BAD_HEADER_CHARS = re.compile(r"[\r\n\0]")
 _POOL_MAX = 256  # idle easy handles kept for reuse; more are closed when they finish
 _IDLE_EXIT = 10.0  # seconds without any work after which the transport thread ends
+# The transport thread looks for work nobody drives every _TICK seconds while requests come
+# and go (for _WATCH seconds after the last one), so that submit() need not wake it: a thread
+# that waits for its transfer claims the driving role first. Waking it for every request
+# costs more than the whole transport does; ticking costs little. After _WATCH seconds
+# without work it sleeps until submit() notifies it. A request nobody waits for therefore
+# starts within _TICK seconds; streams are started at once (see Transport._hurry).
+_TICK = 0.01
+_WATCH = 0.5
 
 
 class Transport:
@@ -416,21 +467,32 @@ class Transport:
             # closes and reopens them between bursts.
             multi.setopt(pycurl.M_MAXCONNECTS, max(int(connections), 8))
 
-        self._lock = threading.Lock()  # guards the queue, the closed flag, done callbacks
+        # Guards the queue, the closed flag, done callbacks, the driving role and the waiters.
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)  # the transport thread sleeps on it
         self._queue = []
         self._wake_pending = False
         self._closed = False
+        self._cleaned = threading.Event()
         self._thread = None
+        self._asleep = False  # the transport thread waits for a notify(), not for a tick
+        self._urgent = False  # the transport thread is to drive at once (see _hurry)
+        # The driving role: the one thread that calls into the multi handle, either a thread
+        # waiting in Transfer.result() or the transport thread when nobody waits.
+        self._driving = False
+        self._driver = None  # the ident of the driving thread
+        self._followers = []  # _Waiters of the threads waiting while another one drives
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(self._wake_r, selectors.EVENT_READ)
+        self._poller = select.epoll()
+        self._poller.register(self._wake_r.fileno(), select.EPOLLIN)
 
-        # Owned by the transport thread only:
+        # Owned by the driving thread only:
         self._active: dict[pycurl.Curl, _Request] = {}
         self._free: list[pycurl.Curl] = []
-        self._fds: dict[int, int] = {}
+        self._fds: dict[int, int] = {}  # fd -> the epoll mask it is registered with
+        self._parked: set[int] = set()  # fds libcurl removed but still in epoll, see _on_socket
         self._deadline = None
         self._failure = None
 
@@ -444,7 +506,7 @@ class Transport:
         ``None`` for POST/PUT means an empty body; GET, DELETE and HEAD take none. If a body
         is sent without a ``Content-Type`` header, libcurl adds
         ``application/x-www-form-urlencoded``. ``sink``: a callable receiving the body chunk
-        by chunk, in order, on the transport thread (the reply's body is then ``b''``); if it
+        by chunk, in order, on the driving thread (the reply's body is then ``b''``); if it
         raises, the transfer is aborted and ``result()`` raises that exception.
         ``negotiate``: offer HTTP Negotiate (Kerberos/SPNEGO) if the server asks for it.
         ``timeout``: seconds for this request, overriding the transport's (0 = none).
@@ -456,16 +518,17 @@ class Transport:
             body = bytes(body)
         elif method in ("POST", "PUT", "PATCH"):
             body = b""
-        lines = []
-        for name, value in headers:
-            if not (name.isascii() and value.isascii()):
-                raise ValueError(f"header {name!r} is not ASCII")
-            if _BAD_HEADER_CHARS.search(name) or _BAD_HEADER_CHARS.search(value):
-                # libcurl would put a CR or LF on the wire as is: a header injection.
-                raise ValueError(f"header {name!r} contains a line break or NUL")
-            # libcurl quirk: "Name:" with nothing after the colon *removes* that header;
-            # "Name;" is how an empty value is sent.
-            lines.append(f"{name}: {value}" if value.strip() else f"{name};")
+        # libcurl quirk: "Name:" with nothing after the colon *removes* that header; "Name;"
+        # is how an empty value is sent.
+        lines = [f"{name}: {value}" if value.strip() else f"{name};" for name, value in headers]
+        joined = "".join(lines)
+        if not joined.isascii() or _BAD_HEADER_CHARS.search(joined):
+            for name, value in headers:
+                if not (name.isascii() and value.isascii()):
+                    raise ValueError(f"header {name!r} is not ASCII")
+                if _BAD_HEADER_CHARS.search(name) or _BAD_HEADER_CHARS.search(value):
+                    # libcurl would put a CR or LF on the wire as is: a header injection.
+                    raise ValueError(f"header {name!r} contains a line break or NUL")
         # libcurl quirk: for bodies over 1 MB libcurl adds "Expect: 100-continue" and waits
         # up to a second for the server's "100 Continue"; an empty "Expect:" suppresses it.
         lines.append("Expect:")
@@ -480,22 +543,12 @@ class Transport:
         )
         transfer = request.transfer = Transfer(self, request)
         with self._lock:
-            if self._closed:
-                closed = True
-            else:
-                closed = False
+            closed = self._closed
+            if not closed:
                 self._queue.append(request)
-                if self._thread is None:
-                    self._thread = threading.Thread(
-                        target=self._run, name="ovirtsdk4-transport", daemon=True
-                    )
-                    self._thread.start()
-                wake = not self._wake_pending
-                self._wake_pending = True
+                self._kick()
         if closed:
             transfer._complete(error=TransferError(None, "The transport is closed"))
-        elif wake:
-            self._wake()
         return transfer
 
     def close(self):
@@ -506,11 +559,20 @@ class Transport:
                 return
             self._closed = True
             thread = self._thread
-        if thread is None:
+            lead = not self._driving
+            if lead:
+                self._take_role()
+            else:
+                self._cond.notify_all()
+        if lead:
             self._cleanup()
-            return
-        self._wake()
-        if thread is not threading.current_thread():
+            with self._lock:
+                self._release_role()
+        else:
+            self._wake()
+            if self._driver != threading.get_ident():
+                self._cleaned.wait()
+        if thread is not None and thread is not threading.current_thread():
             thread.join()
 
     @property
@@ -532,73 +594,223 @@ class Transport:
         except Exception:  # pragma: no cover
             pass
 
-    # -- the transport thread ----------------------------------------------------------------
+    # -- the driving role --------------------------------------------------------------------
 
-    def _wake(self):
-        try:
-            self._wake_w.send(b"\0")
-        except (BlockingIOError, InterruptedError):
-            pass  # the socketpair is full of wake-ups already: the loop will wake
-        except OSError:  # pragma: no cover - closed during close()
-            pass
+    def _kick(self):
+        """Make sure queued work is seen (with the lock held): wake the driving thread out of
+        its poll(), or, when nobody drives, make sure the transport thread will look."""
+        if self._driving:
+            if not self._wake_pending:
+                self._wake_pending = True
+                self._wake()
+        elif self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="ovirtsdk4-transport", daemon=True
+            )
+            self._thread.start()
+        elif self._asleep:
+            self._asleep = False
+            self._cond.notify()
+
+    def _hurry(self):
+        """Have the transport thread drive at once if nobody does, rather than at its next
+        tick: for a stream, whose reader waits for the body, not for the transfer."""
+        with self._lock:
+            if self._driving or self._closed:
+                return
+            self._urgent = True
+            if self._thread is None:
+                self._kick()
+            else:
+                self._asleep = False
+                self._cond.notify()
+
+    def _take_role(self):
+        self._driving = True
+        self._driver = threading.get_ident()
+
+    def _release_role(self):
+        """Give up the driving role (with the lock held): to a waiting thread if there is one,
+        else to whoever comes next (the transport thread looks for work nobody drives)."""
+        if self._followers and not self._closed:
+            waiter = self._followers.pop(0)
+            waiter.transfer._waiters.remove(waiter)
+            waiter.promoted = True
+            self._driver = None
+            waiter.lock.release()
+            return
+        self._driving = False
+        self._driver = None
+        if self._closed:
+            self._cond.notify_all()
+        elif self._queue or self._active:
+            self._kick()
+
+    def _wait(self, transfer, timeout):
+        """Block until ``transfer`` is done: drive the transport while no other thread does,
+        else wait to be woken by its completion or to be handed the driving role."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not transfer._done:
+            with self._lock:
+                if transfer._done:
+                    return
+                if self._driving or self._closed:
+                    waiter = _Waiter(transfer)
+                    if transfer._waiters is None:
+                        transfer._waiters = []
+                    transfer._waiters.append(waiter)
+                    self._followers.append(waiter)
+                else:
+                    waiter = None
+                    self._take_role()
+            if waiter is not None:
+                try:
+                    if deadline is None:
+                        woken = waiter.lock.acquire()
+                    else:
+                        woken = waiter.lock.acquire(timeout=max(deadline - time.monotonic(), 0))
+                except BaseException:  # e.g. KeyboardInterrupt: leave no waiter behind
+                    with self._lock:
+                        self._drop_waiter(waiter)
+                    raise
+                if not woken:
+                    with self._lock:
+                        if not waiter.promoted and not transfer._done:
+                            self._drop_waiter(waiter)
+                            raise builtins.TimeoutError("the transfer is not finished")
+                if not waiter.promoted:
+                    continue
+                self._driver = threading.get_ident()
+            self._drive(transfer, deadline)
+            if deadline is not None and not transfer._done and time.monotonic() >= deadline:
+                raise builtins.TimeoutError("the transfer is not finished")
+
+    def _drop_waiter(self, waiter):
+        """Forget a waiter that gives up (with the lock held); if the role was handed to it
+        meanwhile, hand it on, or nobody would drive."""
+        if waiter.promoted:
+            self._release_role()
+        elif waiter.transfer._waiters and waiter in waiter.transfer._waiters:
+            self._followers.remove(waiter)
+            waiter.transfer._waiters.remove(waiter)
 
     def _run(self):
-        multi = self._multi
-        select = self._selector.select
-        wake_fd = self._wake_r.fileno()
-        in_, out = selectors.EVENT_READ, selectors.EVENT_WRITE
-        idle_exit = False
-        try:
+        """The transport thread: drives the transfers nobody waits for (futures not yet
+        waited for, streams, fire-and-forget requests). It takes work it finds unclaimed at a
+        tick; after a notify() it first waits a tick, so a thread about to wait gets it."""
+        cond = self._cond
+        quiet_since = time.monotonic()
+        fresh = True
+        with cond:
             while not self._closed:
-                if self._deadline is not None:
-                    timeout = max(0.0, self._deadline - time.monotonic())
-                elif self._active:
-                    timeout = None
-                else:
-                    timeout = _IDLE_EXIT
-                events = select(timeout)
-                if not events and timeout == _IDLE_EXIT:
+                work = self._queue or self._active
+                if not self._driving and (self._urgent or (work and not fresh)):
+                    self._urgent = False
+                    self._take_role()
+                    cond.release()
+                    try:
+                        self._drive(None, None)
+                    finally:
+                        cond.acquire()
+                    quiet_since = time.monotonic()
+                    continue
+                fresh = False
+                now = time.monotonic()
+                if work or self._driving:
+                    quiet_since = now
+                elif now - quiet_since >= _IDLE_EXIT:
                     # Nothing to do for a while: end the thread (submit() starts another), so
                     # that a transport its owner forgot to close can be garbage-collected.
-                    with self._lock:
-                        if not self._queue and not self._closed:
-                            self._thread = None
-                            idle_exit = True
-                            return
-                for key, mask in events:
-                    fd = key.fd
+                    self._thread = None
+                    return
+                if now - quiet_since < _WATCH:
+                    cond.wait(_TICK)
+                else:
+                    self._asleep = True
+                    cond.wait(_IDLE_EXIT - (now - quiet_since))
+                    self._asleep = False
+                    fresh = True
+
+    def _drive(self, transfer, deadline):
+        """Drive the multi handle (holding the driving role) until ``transfer`` is done or
+        ``deadline`` passes; with no transfer (the transport thread), while there is work and
+        no other thread waits. Then hand the role on; the one holding it when the transport
+        is closed cleans up."""
+        multi = self._multi
+        poll = self._poller.poll
+        wake_fd = self._wake_r.fileno()
+        parked = self._parked
+        not_in, not_out = ~select.EPOLLIN, ~select.EPOLLOUT
+        try:
+            while not self._closed:
+                if self._queue:
+                    self._take_queue()
+                if transfer is None:
+                    if self._followers or not self._active:
+                        break
+                elif transfer._done:
+                    break
+                timeout = None
+                if self._deadline is not None:
+                    timeout = max(0.0, self._deadline - time.monotonic())
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    if timeout is None or left < timeout:
+                        timeout = left
+                # A timer already due (libcurl asks for 0 ms after add_handle): no poll.
+                for fd, mask in poll(timeout) if timeout != 0 else ():
                     if fd == wake_fd:
-                        self._take_queue()
-                        continue
-                    action = 0
-                    if mask & in_:
-                        action |= pycurl.CSELECT_IN
-                    if mask & out:
-                        action |= pycurl.CSELECT_OUT
-                    multi.socket_action(fd, action)
+                        self._drain_wake()
+                    elif fd in parked:
+                        # An idle connection in libcurl's cache became readable (the server
+                        # closed it): stop watching it; libcurl notices when it next uses it.
+                        self._forget_fd(fd)
+                    else:
+                        # As selectors does: error and hang-up count as readable and writable.
+                        action = 0
+                        if mask & not_out:
+                            action |= pycurl.CSELECT_IN
+                        if mask & not_in:
+                            action |= pycurl.CSELECT_OUT
+                        multi.socket_action(fd, action)
                 if self._deadline is not None and time.monotonic() >= self._deadline:
                     self._deadline = None
                     multi.socket_action(pycurl.SOCKET_TIMEOUT, 0)
                 # libcurl may finish transfers in any socket_action: drain them all now.
                 self._drain_done()
-        except BaseException as exc:  # pragma: no cover - a bug: fail everything, loudly
+        except Exception as exc:  # a bug: fail everything, loudly
             self._failure = exc
+            with self._lock:
+                self._closed = True
         finally:
-            if not idle_exit:
-                with self._lock:
-                    self._closed = True
+            if self._closed:
                 self._cleanup()
+            with self._lock:
+                self._release_role()
 
-    def _take_queue(self):
+    def _wake(self):
+        try:
+            self._wake_w.send(b"\0")
+        except (BlockingIOError, InterruptedError):
+            pass  # the socketpair is full of wake-ups already: the driver will wake
+        except OSError:  # pragma: no cover - closed during close()
+            pass
+
+    def _drain_wake(self):
         try:
             while self._wake_r.recv(4096):
                 pass
         except (BlockingIOError, InterruptedError):
             pass
         with self._lock:
+            self._wake_pending = False
+
+    def _take_queue(self):
+        with self._lock:
             queue = self._queue
             self._queue = []
-            self._wake_pending = False
         for item in queue:
             if not isinstance(item, tuple):
                 self._start(item)
@@ -609,7 +821,7 @@ class Transport:
                 item[1].curl.pause(pycurl.PAUSE_CONT)
 
     def _start(self, request):
-        curl = self._free.pop() if self._free else pycurl.Curl()
+        curl = self._free.pop() if self._free else self._new_curl()
         try:
             self._setup(curl, request)
         except Exception as exc:
@@ -626,9 +838,15 @@ class Transport:
         # calls socket_action(SOCKET_TIMEOUT), which starts the transfer.
         self._multi.add_handle(curl)
 
-    def _setup(self, curl, request):
+    def _new_curl(self):
+        curl = pycurl.Curl()
+        self._setup_fixed(curl)
+        return curl
+
+    def _setup_fixed(self, curl):
+        """The options every request has: set once for a new or reset() handle; a handle
+        back from a plain GET keeps them (see _recycle)."""
         setopt = curl.setopt
-        # Fixed options (reset() cleared them when the handle was last used).
         # NOSIGNAL: libcurl must not use signals (SIGALRM for DNS timeouts) in a thread.
         setopt(pycurl.NOSIGNAL, 1)
         setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
@@ -654,14 +872,16 @@ class Transport:
         setopt(pycurl.TCP_KEEPALIVE, 1)
         # The official SDK turns the cookie engine on for each (new) handle, so cookies set
         # during one request (e.g. between Negotiate rounds) are sent back within it, but never
-        # carried to another request. A reset() handle keeps its cookies: wipe them.
+        # carried to another request.
         setopt(pycurl.COOKIEFILE, "")
-        setopt(pycurl.COOKIELIST, "ALL")
         if self._debug_log is not None:
             setopt(pycurl.VERBOSE, 1)
             setopt(pycurl.DEBUGFUNCTION, self._on_debug)
 
-        # Per-request options.
+    def _setup(self, curl, request):
+        setopt = curl.setopt
+        # A reused handle keeps its cookies, reset() or not: wipe them.
+        setopt(pycurl.COOKIELIST, "ALL")
         setopt(pycurl.URL, request.url)
         method = request.method
         body = request.body
@@ -679,13 +899,15 @@ class Transport:
         else:
             setopt(pycurl.CUSTOMREQUEST, method)
         setopt(pycurl.HTTPHEADER, request.headers)
-        setopt(pycurl.HEADERFUNCTION, request.on_header)
+        # A bound list.append is called from C without a Python frame; the final response's
+        # lines are picked out once the transfer is done (see _final_header_lines).
+        setopt(pycurl.HEADERFUNCTION, request.header_lines.append)
         if request.sink is not None:
             setopt(pycurl.WRITEFUNCTION, request.on_sink)
         else:
             setopt(pycurl.WRITEFUNCTION, request.chunks.append)
-        if request.timeout:
-            setopt(pycurl.TIMEOUT_MS, request.timeout)
+        # Always set: 0 (no timeout) undoes the one of the handle's previous request.
+        setopt(pycurl.TIMEOUT_MS, request.timeout)
         if request.negotiate:
             # SPNEGO through libcurl's own GSS-API (no Python Kerberos module needed); ':' as
             # user and password tells libcurl to use the credentials cache.
@@ -718,37 +940,36 @@ class Transport:
                 error, reply = None, self._reply(curl, request)
         except Exception as exc:  # pragma: no cover - getinfo failing would be a bug
             error, reply = TransferError(None, f"Cannot read the reply: {exc}"), None
-        self._recycle(curl)
+        # Drop the chunks and lines now: the callbacks of a handle kept as is refer to them.
+        request.chunks.clear()
+        request.header_lines.clear()
+        self._recycle(
+            curl, request.method == "GET" and request.sink is None and not request.negotiate
+        )
         request.transfer._complete(reply, error)
 
     @staticmethod
     def _reply(curl, request):
-        status = curl.getinfo(pycurl.RESPONSE_CODE)
-        url = curl.getinfo(pycurl.EFFECTIVE_URL)
-        lines = [line.rstrip(b"\r\n").decode("latin-1") for line in request.header_lines]
-        while lines and not lines[-1]:
-            lines.pop()
-        headers = {}
-        reason = ""
-        if lines:
-            parts = lines[0].split(" ", 2)
-            if len(parts) == 3:
-                reason = parts[2]
-            for line in lines[1:]:
-                name, sep, value = line.partition(":")
-                if sep:
-                    headers[name.strip().lower()] = value.strip()
-        body = b"".join(request.chunks)
-        return Reply(status, reason, headers, lines, body, url)
+        return Reply(
+            curl.getinfo(pycurl.RESPONSE_CODE),
+            _final_header_lines(request.header_lines),
+            b"".join(request.chunks),
+            curl.getinfo(pycurl.EFFECTIVE_URL),
+        )
 
-    def _recycle(self, curl):
-        # reset() drops every option and the references pycurl keeps to our callbacks and
-        # the POSTFIELDS bytes, but keeps the handle's caches; connections live in the multi.
-        curl.reset()
-        if len(self._free) < _POOL_MAX and not self._closed:
-            self._free.append(curl)
-        else:
+    def _recycle(self, curl, plain=False):
+        """Put a handle back in the pool. After a ``plain`` GET (no sink, no Negotiate) the
+        handle keeps its options: the next request sets every option a GET changes (URL,
+        headers, callbacks, timeout, HTTPGET). Any other handle is reset(), which drops every
+        option and the references pycurl keeps to our callbacks and the POSTFIELDS bytes, but
+        keeps the handle's caches (connections live in the multi), and set up again."""
+        if len(self._free) >= _POOL_MAX or self._closed:
             curl.close()
+            return
+        if not plain:
+            curl.reset()
+            self._setup_fixed(curl)
+        self._free.append(curl)
 
     def resume(self, transfer):
         """Resume a transfer whose sink paused it (returned ``pycurl.WRITEFUNC_PAUSE``)."""
@@ -764,10 +985,7 @@ class Transport:
             if self._closed:
                 return
             self._queue.append((what, request))
-            wake = not self._wake_pending
-            self._wake_pending = True
-        if wake:
-            self._wake()
+            self._kick()
 
     def _do_cancel(self, request):
         transfer = request.transfer
@@ -780,8 +998,10 @@ class Transport:
         transfer._complete(error=TransferError(None, "The request was cancelled"))
 
     def _cleanup(self):
-        """Fail what is outstanding and free everything. Runs once, on the transport thread
-        when it exits (or in close() when it never started)."""
+        """Fail what is outstanding and free everything. Runs once, by the thread holding the
+        driving role when the transport is closed."""
+        if self._cleaned.is_set():
+            return
         if self._failure is not None:
             text = f"The transport failed: {self._failure!r}"
         else:
@@ -804,37 +1024,51 @@ class Transport:
             curl.close()
         self._free.clear()
         self._multi.close()
-        self._selector.close()
+        self._poller.close()
         self._wake_r.close()
         self._wake_w.close()
+        self._cleaned.set()
 
-    # -- libcurl callbacks (all on the transport thread) -------------------------------------
+    # -- libcurl callbacks (all on the driving thread) ---------------------------------------
 
     def _on_socket(self, what, fd, multi, socketp):
-        sel = self._selector
+        # libcurl removes the socket of a kept-alive connection at the end of every transfer
+        # and adds it again at the start of the next, and does the same with the socket of
+        # its own wake-up pair: rather than two epoll_ctl calls each time, a removed fd stays
+        # registered ("parked") until it signals something or libcurl wants it again.
         if what == pycurl.POLL_REMOVE or what == pycurl.POLL_NONE:
-            if self._fds.pop(fd, None) is not None:
-                sel.unregister(fd)
+            if fd in self._fds:
+                self._parked.add(fd)
             return
-        events = 0
+        mask = 0
         if what & pycurl.POLL_IN:
-            events |= selectors.EVENT_READ
+            mask |= select.EPOLLIN
         if what & pycurl.POLL_OUT:
-            events |= selectors.EVENT_WRITE
+            mask |= select.EPOLLOUT
         old = self._fds.get(fd)
-        if old == events:
+        if fd in self._parked:
+            self._parked.discard(fd)
+        elif old == mask:
             return
-        self._fds[fd] = events
+        self._fds[fd] = mask
         if old is None:
-            sel.register(fd, events)
-        else:
-            try:
-                sel.modify(fd, events)
-            except (OSError, KeyError):
-                # The fd was closed and reused without a POLL_REMOVE in between (epoll drops
-                # closed fds by itself): start over.
-                sel.unregister(fd)
-                sel.register(fd, events)
+            self._poller.register(fd, mask)
+            return
+        try:
+            # Also for a parked fd with the same mask: libcurl may have closed its socket
+            # meanwhile (epoll then dropped it by itself) and opened another one with the same
+            # number, which epoll refuses to modify (ENOENT) until it is registered.
+            self._poller.modify(fd, mask)
+        except FileNotFoundError:
+            self._poller.register(fd, mask)
+
+    def _forget_fd(self, fd):
+        self._parked.discard(fd)
+        del self._fds[fd]
+        try:
+            self._poller.unregister(fd)
+        except OSError:  # already closed, and dropped by epoll
+            pass
 
     def _on_timer(self, msecs):
         # libcurl quirk: calling socket_action from inside this callback is not allowed
