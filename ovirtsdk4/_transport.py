@@ -471,6 +471,12 @@ class Transport:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)  # the transport thread sleeps on it
         self._queue = []
+        # Work the driver has taken but not yet done: requests and commands taken from the
+        # queue, and handles libcurl reported finished. Each item leaves these only once it is
+        # done, so a driver interrupted half-way (Ctrl-C lands in the thread that waits)
+        # leaves nothing lost: the next driver carries on from here.
+        self._taken = collections.deque()
+        self._backlog = collections.deque()
         self._wake_pending = False
         self._closed = False
         self._cleaned = threading.Event()
@@ -643,7 +649,7 @@ class Transport:
         self._driver = None
         if self._closed:
             self._cond.notify_all()
-        elif self._queue or self._active:
+        elif self._queue or self._active or self._taken or self._backlog:
             self._kick()
 
     def _wait(self, transfer, timeout):
@@ -703,7 +709,7 @@ class Transport:
         fresh = True
         with cond:
             while not self._closed:
-                work = self._queue or self._active
+                work = self._queue or self._active or self._taken or self._backlog
                 if not self._driving and (self._urgent or (work and not fresh)):
                     self._urgent = False
                     self._take_role()
@@ -743,8 +749,10 @@ class Transport:
         not_in, not_out = ~select.EPOLLIN, ~select.EPOLLOUT
         try:
             while not self._closed:
-                if self._queue:
+                if self._queue or self._taken:
                     self._take_queue()
+                if self._backlog:
+                    self._finish_backlog()
                 if transfer is None:
                     if self._followers or not self._active:
                         break
@@ -809,9 +817,11 @@ class Transport:
 
     def _take_queue(self):
         with self._lock:
-            queue = self._queue
+            self._taken.extend(self._queue)
             self._queue = []
-        for item in queue:
+        taken = self._taken
+        while taken:
+            item = taken[0]
             if not isinstance(item, tuple):
                 self._start(item)
             elif item[0] == "cancel":
@@ -819,8 +829,11 @@ class Transport:
             elif item[1].curl is not None and item[1].curl in self._active:
                 # libcurl may call the write function again from inside pause().
                 item[1].curl.pause(pycurl.PAUSE_CONT)
+            taken.popleft()
 
     def _start(self, request):
+        if request.curl is not None or request.transfer._done:
+            return  # started (or cancelled) by a driver that was interrupted afterwards
         curl = self._free.pop() if self._free else self._new_curl()
         try:
             self._setup(curl, request)
@@ -916,37 +929,46 @@ class Transport:
 
     def _drain_done(self):
         info_read = self._multi.info_read
+        backlog = self._backlog
         while True:
+            self._finish_backlog()
             queued, ok, failed = info_read()
-            for curl in ok:
-                self._finish(curl, None, None)
-            for curl, code, text in failed:
-                self._finish(curl, code, text)
+            # libcurl reports each finished handle once: keep it until it is dealt with.
+            backlog.extend((curl, None, None) for curl in ok)
+            backlog.extend(failed)
+            self._finish_backlog()
             if not queued:
                 return
 
+    def _finish_backlog(self):
+        backlog = self._backlog
+        while backlog:
+            self._finish(*backlog[0])
+            backlog.popleft()
+
     def _finish(self, curl, code, text):
-        request = self._active.pop(curl, None)
+        request = self._active.get(curl)
+        if request is None:
+            return  # dealt with already, by a driver interrupted before it could say so
+        if not request.transfer._done:
+            try:
+                if request.sink_error is not None:
+                    error, reply = request.sink_error, None
+                elif code is not None:
+                    error, reply = TransferError(code, text or f"libcurl error {code}"), None
+                else:
+                    error, reply = None, self._reply(curl, request)
+            except Exception as exc:  # pragma: no cover - getinfo failing would be a bug
+                error, reply = TransferError(None, f"Cannot read the reply: {exc}"), None
+            request.transfer._complete(reply, error)
+        del self._active[curl]
         self._multi.remove_handle(curl)
-        if request is None:  # pragma: no cover - cancelled in the meantime
-            self._recycle(curl)
-            return
-        try:
-            if request.sink_error is not None:
-                error, reply = request.sink_error, None
-            elif code is not None:
-                error, reply = TransferError(code, text or f"libcurl error {code}"), None
-            else:
-                error, reply = None, self._reply(curl, request)
-        except Exception as exc:  # pragma: no cover - getinfo failing would be a bug
-            error, reply = TransferError(None, f"Cannot read the reply: {exc}"), None
         # Drop the chunks and lines now: the callbacks of a handle kept as is refer to them.
         request.chunks.clear()
         request.header_lines.clear()
         self._recycle(
             curl, request.method == "GET" and request.sink is None and not request.negotiate
         )
-        request.transfer._complete(reply, error)
 
     @staticmethod
     def _reply(curl, request):
@@ -1007,8 +1029,10 @@ class Transport:
         else:
             text = "The transport was closed before the request finished"
         with self._lock:
-            queue = self._queue
+            queue = list(self._taken) + self._queue
             self._queue = []
+        self._taken.clear()
+        self._backlog.clear()
         for curl, request in list(self._active.items()):
             try:
                 self._multi.remove_handle(curl)

@@ -246,3 +246,30 @@ def test_an_interrupted_waiter_leaves_no_trace(https_server, transport, monkeypa
     monkeypatch.undo()
     assert fast.result(10).body == b"/fast"
     assert slow.result(10).body == b"/slow"
+
+
+@pytest.mark.parametrize("where", ["_finish", "_start"])
+def test_a_driver_interrupted_mid_bookkeeping_loses_nothing(
+    https_server, transport, monkeypatch, where
+):
+    """Ctrl-C lands in the thread that waits, and so in the driver: whatever it had taken on
+    (a request to start, a finished transfer to complete) is carried on by the next driver."""
+    https_server.handler = path_echo
+    others = [transport.submit("GET", https_server.url(f"/o/{i}"), []) for i in range(5)]
+    original = getattr(type(transport), where)
+    calls = []
+
+    def interrupted_once(self, *args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(self, *args)
+
+    monkeypatch.setattr(type(transport), where, interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        for transfer in others:
+            transfer.result(10)
+    monkeypatch.undo()
+    assert [t.result(10).body for t in others] == [f"/o/{i}".encode() for i in range(5)]
+    assert transport.submit("GET", https_server.url("/after"), []).result(10).body == b"/after"
+    assert not transport._taken and not transport._backlog
