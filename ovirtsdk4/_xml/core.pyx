@@ -45,9 +45,10 @@ from ovirtsdk4._xml.xmlreader cimport (
     xmlReaderForIO,
     xmlReaderForMemory,
     xmlTextReaderConstValue,
-    xmlTextReaderGetAttribute,
     xmlTextReaderGetParserColumnNumber,
     xmlTextReaderGetParserLineNumber,
+    xmlTextReaderMoveToAttribute,
+    xmlTextReaderMoveToElement,
     xmlTextReaderSetStructuredErrorHandler,
 )
 from ovirtsdk4._xml.xmlwriter cimport (
@@ -592,13 +593,18 @@ cdef class Cursor:
         return self.shared(self.attr(name))
 
     cdef object attr(self, const char* name):
-        cdef xmlChar* value = xmlTextReaderGetAttribute(self._reader, <const xmlChar*>name)
-        if value == NULL:
+        # Visiting the attribute node and reading its borrowed value saves the copy (and the
+        # free) that xmlTextReaderGetAttribute makes; the cursor then goes back to the element.
+        cdef const xmlChar* value
+        if xmlTextReaderMoveToAttribute(self._reader, <const xmlChar*>name) != 1:
             return None
         try:
+            value = xmlTextReaderConstValue(self._reader)
+            if value == NULL:
+                return ""
             return PyUnicode_DecodeUTF8(<const char*>value, strlen(<const char*>value), NULL)
         finally:
-            xmlFree(value)
+            xmlTextReaderMoveToElement(self._reader)
 
     cdef list texts(self):
         cdef list result = []

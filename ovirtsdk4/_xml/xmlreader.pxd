@@ -47,6 +47,8 @@ cdef extern from "libxml/xmlreader.h" nogil:
     int xmlTextReaderHasAttributes(xmlTextReaderPtr reader)
     const xmlChar* xmlTextReaderConstName(xmlTextReaderPtr reader)
     const xmlChar* xmlTextReaderConstValue(xmlTextReaderPtr reader)
+    int xmlTextReaderMoveToAttribute(xmlTextReaderPtr reader, const xmlChar* name)
+    int xmlTextReaderMoveToElement(xmlTextReaderPtr reader)
     xmlChar* xmlTextReaderGetAttribute(xmlTextReaderPtr reader, const xmlChar* name)
     int xmlTextReaderGetParserLineNumber(xmlTextReaderPtr reader)
     int xmlTextReaderGetParserColumnNumber(xmlTextReaderPtr reader)
