@@ -28,15 +28,6 @@ CODEC_KINDS = {
     "String": "string",
 }
 
-HTTP_METHODS = {
-    "get": "GET",
-    "list": "GET",
-    "add": "POST",
-    "update": "PUT",
-    "remove": "DELETE",
-    "action": "POST",
-}
-
 
 class ModelError(Exception):
     """The model file cannot be used to generate code."""
@@ -174,6 +165,7 @@ class Parameter:
 class Method:
     name: str
     kind: str  # get | list | add | update | remove | action
+    http_method: str  # GET, POST, PUT or DELETE
     path: str | None  # action segment
     body: Parameter | None  # add/update: the object sent and returned
     parameters: tuple  # the keyword parameters, in signature order
@@ -201,10 +193,6 @@ class Method:
         """The tuple expression of the checked arguments' values, in spec order."""
         names = [p.python_name for p in self.checked]
         return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
-
-    @property
-    def http_method(self):
-        return HTTP_METHODS[self.kind]
 
     @property
     def target(self):
@@ -340,6 +328,7 @@ def _method(service_name, raw):
     return Method(
         name=raw["name"],
         kind=raw["kind"],
+        http_method=raw["http_method"],
         path=raw["path"],
         body=body[0] if body else None,
         parameters=tuple(sent),
