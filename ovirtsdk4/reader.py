@@ -50,7 +50,7 @@ class Reader:
 
     @staticmethod
     def parse_boolean(text):
-        return None if text is None else core.parse_boolean(text)
+        return core.parse_boolean(text)
 
     @staticmethod
     def read_boolean(reader):
@@ -62,7 +62,7 @@ class Reader:
 
     @staticmethod
     def parse_integer(text):
-        return None if text is None else core.parse_integer(text)
+        return core.parse_integer(text)
 
     @staticmethod
     def read_integer(reader):
@@ -74,7 +74,7 @@ class Reader:
 
     @staticmethod
     def parse_decimal(text):
-        return None if text is None else core.parse_decimal(text)
+        return core.parse_decimal(text)
 
     @staticmethod
     def read_decimal(reader):
@@ -86,7 +86,7 @@ class Reader:
 
     @staticmethod
     def parse_date(text):
-        return None if text is None else core.parse_date(text)
+        return core.parse_date(text)
 
     @staticmethod
     def read_date(reader):

@@ -266,40 +266,36 @@ cdef inline const char* _utf8(str text, Py_ssize_t* size) except NULL:
     return PyUnicode_AsUTF8AndSize(text, size)
 
 
-def parse_boolean(text):
-    """``Reader.parse_boolean``: None -> None; true/1 -> True, false/0 -> False (any case)."""
+ctypedef object (*_parser)(const char* s, Py_ssize_t n)
+
+
+cdef object _parse_text(object text, _parser parse):
+    """None -> None; else ``parse`` over the UTF-8 of ``text``."""
     cdef Py_ssize_t n
     if text is None:
         return None
     cdef const char* s = _utf8(text, &n)
-    return parse_boolean_c(s, n)
+    return parse(s, n)
+
+
+def parse_boolean(text):
+    """``Reader.parse_boolean``: None -> None; true/1 -> True, false/0 -> False (any case)."""
+    return _parse_text(text, parse_boolean_c)
 
 
 def parse_integer(text):
     """``Reader.parse_integer``: None -> None; else Python ``int(text)``."""
-    cdef Py_ssize_t n
-    if text is None:
-        return None
-    cdef const char* s = _utf8(text, &n)
-    return parse_integer_c(s, n)
+    return _parse_text(text, parse_integer_c)
 
 
 def parse_decimal(text):
     """``Reader.parse_decimal``: None -> None; else Python ``float(text)``."""
-    cdef Py_ssize_t n
-    if text is None:
-        return None
-    cdef const char* s = _utf8(text, &n)
-    return parse_decimal_c(s, n)
+    return _parse_text(text, parse_decimal_c)
 
 
 def parse_date(text):
     """``Reader.parse_date``: None -> None; else an ISO 8601 datetime (see parse_date_c)."""
-    cdef Py_ssize_t n
-    if text is None:
-        return None
-    cdef const char* s = _utf8(text, &n)
-    return parse_date_c(s, n)
+    return _parse_text(text, parse_date_c)
 
 
 # ---------------------------------------------------------------------------------------------
