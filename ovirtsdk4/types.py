@@ -2,8 +2,8 @@
 # Model sha256: 13c2915547879d33713f11b892cc0bd5169a86077912390d64ffa73bd8f81e3f
 """Every struct and enum type of the oVirt Engine API.
 
-Struct classes take each attribute as an optional keyword argument and store it in the instance
-``__dict__`` under ``_<name>``; enum classes are ``enum.Enum`` subclasses whose ``str()`` is the
+Struct classes take each attribute as an optional keyword argument and store it in a slot named
+``_<name>``, which ``vars()`` lists (``ovirtsdk4/_bases.py``); enum classes are ``enum.Enum`` subclasses whose ``str()`` is the
 wire value.
 """
 
@@ -362,6 +362,13 @@ class Identified(Struct):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_comment",
+        "_description",
+        "_id",
+        "_name",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -484,6 +491,103 @@ class Action(Identified):
         vnic_profile_mappings: list[VnicProfileMapping], struct, element ``<vnic_profile_mappings>`` of ``<vnic_profile_mapping>``
         volatile: bool, primitive, element ``<volatile>``
     """
+
+    __slots__ = (
+        "_activate",
+        "_allow_partial_import",
+        "_async_",
+        "_attach_wgt",
+        "_attachment",
+        "_authorized_key",
+        "_auto_pinning_policy",
+        "_bricks",
+        "_certificates",
+        "_check_connectivity",
+        "_clone",
+        "_clone_permissions",
+        "_cluster",
+        "_collapse_snapshots",
+        "_commit_on_success",
+        "_connection",
+        "_connectivity_timeout",
+        "_correlation_id",
+        "_data_center",
+        "_deploy_hosted_engine",
+        "_details",
+        "_directory",
+        "_discard_snapshots",
+        "_discovered_targets",
+        "_disk",
+        "_disk_profile",
+        "_disks",
+        "_exclusive",
+        "_fault",
+        "_fence_type",
+        "_filename",
+        "_filter",
+        "_fix_layout",
+        "_follow",
+        "_force",
+        "_grace_period",
+        "_host",
+        "_image",
+        "_image_transfer",
+        "_import_as_template",
+        "_is_attached",
+        "_iscsi",
+        "_iscsi_targets",
+        "_job",
+        "_lease",
+        "_logical_units",
+        "_maintenance_after_restart",
+        "_maintenance_enabled",
+        "_migrate_vms_in_affinity_closure",
+        "_modified_bonds",
+        "_modified_labels",
+        "_modified_network_attachments",
+        "_optimize_cpu_settings",
+        "_option",
+        "_pause",
+        "_permission",
+        "_power_management",
+        "_proxy_ticket",
+        "_quota",
+        "_reason",
+        "_reassign_bad_macs",
+        "_reboot",
+        "_registration_configuration",
+        "_remote_viewer_connection_file",
+        "_removed_bonds",
+        "_removed_labels",
+        "_removed_network_attachments",
+        "_resolution_type",
+        "_restore_memory",
+        "_root_password",
+        "_seal",
+        "_snapshot",
+        "_source_host",
+        "_ssh",
+        "_status",
+        "_stop_gluster_service",
+        "_storage_domain",
+        "_storage_domains",
+        "_succeeded",
+        "_synchronized_network_attachments",
+        "_template",
+        "_ticket",
+        "_timeout",
+        "_undeploy_hosted_engine",
+        "_upgrade_action",
+        "_upgrade_percent_complete",
+        "_use_cloud_init",
+        "_use_ignition",
+        "_use_initialization",
+        "_use_sysprep",
+        "_virtual_functions_configuration",
+        "_vm",
+        "_vnic_profile_mappings",
+        "_volatile",
+    )
 
     def __init__(
         self,
@@ -803,6 +907,20 @@ class AffinityGroup(Identified):
         vms_rule: AffinityRule, struct, element ``<vms_rule>``
     """
 
+    __slots__ = (
+        "_broken",
+        "_cluster",
+        "_enforcing",
+        "_host_labels",
+        "_hosts",
+        "_hosts_rule",
+        "_positive",
+        "_priority",
+        "_vm_labels",
+        "_vms",
+        "_vms_rule",
+    )
+
     def __init__(
         self,
         broken=None,
@@ -865,6 +983,13 @@ class AffinityLabel(Identified):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
+    __slots__ = (
+        "_has_implicit_affinity_group",
+        "_hosts",
+        "_read_only",
+        "_vms",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -901,6 +1026,12 @@ class AffinityRule(Struct):
         positive: bool, primitive, element ``<positive>``
     """
 
+    __slots__ = (
+        "_enabled",
+        "_enforcing",
+        "_positive",
+    )
+
     def __init__(
         self,
         enabled=None,
@@ -936,6 +1067,19 @@ class Agent(Identified):
         type: str, primitive, element ``<type>``
         username: str, primitive, element ``<username>``
     """
+
+    __slots__ = (
+        "_address",
+        "_concurrent",
+        "_encrypt_options",
+        "_host",
+        "_options",
+        "_order",
+        "_password",
+        "_port",
+        "_type",
+        "_username",
+    )
 
     def __init__(
         self,
@@ -994,6 +1138,15 @@ class AgentConfiguration(Struct):
         username: str, primitive, element ``<username>``
     """
 
+    __slots__ = (
+        "_address",
+        "_broker_type",
+        "_network_mappings",
+        "_password",
+        "_port",
+        "_username",
+    )
+
     def __init__(
         self,
         address=None,
@@ -1031,6 +1184,16 @@ class Api(Struct):
         summary: ApiSummary, struct, element ``<summary>``
         time: datetime.datetime, primitive, element ``<time>``
     """
+
+    __slots__ = (
+        "_authenticated_user",
+        "_effective_user",
+        "_engine_backup",
+        "_product_info",
+        "_special_objects",
+        "_summary",
+        "_time",
+    )
 
     def __init__(
         self,
@@ -1070,6 +1233,13 @@ class ApiSummary(Struct):
         vms: ApiSummaryItem, struct, element ``<vms>``
     """
 
+    __slots__ = (
+        "_hosts",
+        "_storage_domains",
+        "_users",
+        "_vms",
+    )
+
     def __init__(
         self,
         hosts=None,
@@ -1097,6 +1267,11 @@ class ApiSummaryItem(Struct):
         total: int, primitive, element ``<total>``
     """
 
+    __slots__ = (
+        "_active",
+        "_total",
+    )
+
     def __init__(
         self,
         active=None,
@@ -1120,6 +1295,10 @@ class Application(Identified):
         name: str, primitive, element ``<name>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -1150,6 +1329,11 @@ class AuthorizedKey(Identified):
         name: str, primitive, element ``<name>``
         user: User, struct, element ``<user>``, link
     """
+
+    __slots__ = (
+        "_key",
+        "_user",
+    )
 
     def __init__(
         self,
@@ -1190,6 +1374,18 @@ class Backup(Identified):
         to_checkpoint_id: str, primitive, element ``<to_checkpoint_id>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_creation_date",
+        "_disks",
+        "_from_checkpoint_id",
+        "_host",
+        "_modification_date",
+        "_phase",
+        "_snapshot",
+        "_to_checkpoint_id",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -1245,6 +1441,11 @@ class Balance(Identified):
         scheduling_policy_unit: SchedulingPolicyUnit, struct, element ``<scheduling_policy_unit>``, link
     """
 
+    __slots__ = (
+        "_scheduling_policy",
+        "_scheduling_policy_unit",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -1274,6 +1475,11 @@ class Bios(Struct):
         type: BiosType, enum, element ``<type>``
     """
 
+    __slots__ = (
+        "_boot_menu",
+        "_type",
+    )
+
     def __init__(
         self,
         boot_menu=None,
@@ -1294,6 +1500,10 @@ class BlockStatistic(Struct):
         statistics: list[Statistic], struct, element ``<statistics>`` of ``<statistic>``
     """
 
+    __slots__ = (
+        "_statistics",
+    )
+
     def __init__(
         self,
         statistics=None,
@@ -1313,6 +1523,13 @@ class Bonding(Struct):
         options: list[Option], struct, element ``<options>`` of ``<option>``
         slaves: list[HostNic], struct, element ``<slaves>`` of ``<host_nic>``
     """
+
+    __slots__ = (
+        "_active_slave",
+        "_ad_partner_mac",
+        "_options",
+        "_slaves",
+    )
 
     def __init__(
         self,
@@ -1344,6 +1561,10 @@ class Bookmark(Identified):
         value: str, primitive, element ``<value>``
     """
 
+    __slots__ = (
+        "_value",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -1369,6 +1590,10 @@ class Boot(Struct):
         devices: list[BootDevice], enum, element ``<devices>`` of ``<device>``
     """
 
+    __slots__ = (
+        "_devices",
+    )
+
     def __init__(
         self,
         devices=None,
@@ -1385,6 +1610,10 @@ class BootMenu(Struct):
     Attributes:
         enabled: bool, primitive, element ``<enabled>``
     """
+
+    __slots__ = (
+        "_enabled",
+    )
 
     def __init__(
         self,
@@ -1403,6 +1632,10 @@ class EntityProfileDetail(Struct):
         profile_details: list[ProfileDetail], struct, element ``<profile_details>`` of ``<profile_detail>``
     """
 
+    __slots__ = (
+        "_profile_details",
+    )
+
     def __init__(
         self,
         profile_details=None,
@@ -1420,6 +1653,10 @@ class BrickProfileDetail(EntityProfileDetail):
         brick: GlusterBrick, struct, element ``<brick>``, link
         profile_details: list[ProfileDetail], struct, element ``<profile_details>`` of ``<profile_detail>``
     """
+
+    __slots__ = (
+        "_brick",
+    )
 
     def __init__(
         self,
@@ -1446,6 +1683,13 @@ class Device(Identified):
         vm: Vm, struct, element ``<vm>``, link
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
+
+    __slots__ = (
+        "_instance_type",
+        "_template",
+        "_vm",
+        "_vms",
+    )
 
     def __init__(
         self,
@@ -1489,6 +1733,10 @@ class Cdrom(Device):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
+    __slots__ = (
+        "_file",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -1528,6 +1776,12 @@ class Certificate(Identified):
         subject: str, primitive, element ``<subject>``
     """
 
+    __slots__ = (
+        "_content",
+        "_organization",
+        "_subject",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -1566,6 +1820,14 @@ class Checkpoint(Identified):
         state: CheckpointState, enum, element ``<state>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_creation_date",
+        "_disks",
+        "_parent_id",
+        "_state",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -1609,6 +1871,16 @@ class CloudInit(Struct):
         timezone: str, primitive, element ``<timezone>``
         users: list[User], struct, element ``<users>`` of ``<user>``
     """
+
+    __slots__ = (
+        "_authorized_keys",
+        "_files",
+        "_host",
+        "_network_configuration",
+        "_regenerate_ssh_keys",
+        "_timezone",
+        "_users",
+    )
 
     def __init__(
         self,
@@ -1692,6 +1964,54 @@ class Cluster(Identified):
         virt_service: bool, primitive, element ``<virt_service>``
         vnc_encryption: bool, primitive, element ``<vnc_encryption>``
     """
+
+    __slots__ = (
+        "_affinity_groups",
+        "_ballooning_enabled",
+        "_bios_type",
+        "_cpu",
+        "_cpu_profiles",
+        "_custom_scheduling_policy_properties",
+        "_data_center",
+        "_display",
+        "_enabled_features",
+        "_error_handling",
+        "_external_network_providers",
+        "_fencing_policy",
+        "_fips_mode",
+        "_firewall_type",
+        "_gluster_hooks",
+        "_gluster_service",
+        "_gluster_tuned_profile",
+        "_gluster_volumes",
+        "_ha_reservation",
+        "_ksm",
+        "_log_max_memory_used_threshold",
+        "_log_max_memory_used_threshold_type",
+        "_mac_pool",
+        "_maintenance_reason_required",
+        "_management_network",
+        "_memory_policy",
+        "_migration",
+        "_network_filters",
+        "_networks",
+        "_optional_reason",
+        "_permissions",
+        "_required_rng_sources",
+        "_scheduling_policy",
+        "_serial_number",
+        "_supported_versions",
+        "_switch_type",
+        "_threads_as_cores",
+        "_trusted_service",
+        "_tunnel_migration",
+        "_upgrade_correlation_id",
+        "_upgrade_in_progress",
+        "_upgrade_percent_complete",
+        "_version",
+        "_virt_service",
+        "_vnc_encryption",
+    )
 
     def __init__(
         self,
@@ -1854,6 +2174,10 @@ class ClusterFeature(Identified):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_cluster_level",
+    )
+
     def __init__(
         self,
         cluster_level=None,
@@ -1884,6 +2208,12 @@ class ClusterLevel(Identified):
         name: str, primitive, element ``<name>``
         permits: list[Permit], struct, element ``<permits>`` of ``<permit>``
     """
+
+    __slots__ = (
+        "_cluster_features",
+        "_cpu_types",
+        "_permits",
+    )
 
     def __init__(
         self,
@@ -1917,6 +2247,11 @@ class Configuration(Struct):
         type: ConfigurationType, enum, element ``<type>``
     """
 
+    __slots__ = (
+        "_data",
+        "_type",
+    )
+
     def __init__(
         self,
         data=None,
@@ -1937,6 +2272,10 @@ class Console(Struct):
         enabled: bool, primitive, element ``<enabled>``
     """
 
+    __slots__ = (
+        "_enabled",
+    )
+
     def __init__(
         self,
         enabled=None,
@@ -1954,6 +2293,11 @@ class Core(Struct):
         index: int, primitive, element ``<index>``
         socket: int, primitive, element ``<socket>``
     """
+
+    __slots__ = (
+        "_index",
+        "_socket",
+    )
 
     def __init__(
         self,
@@ -1982,6 +2326,18 @@ class Cpu(Struct):
         topology: CpuTopology, struct, element ``<topology>``
         type: str, primitive, element ``<type>``
     """
+
+    __slots__ = (
+        "_architecture",
+        "_cores",
+        "_cpu_tune",
+        "_level",
+        "_mode",
+        "_name",
+        "_speed",
+        "_topology",
+        "_type",
+    )
 
     def __init__(
         self,
@@ -2030,6 +2386,12 @@ class CpuProfile(Identified):
         qos: Qos, struct, element ``<qos>``, link
     """
 
+    __slots__ = (
+        "_cluster",
+        "_permissions",
+        "_qos",
+    )
+
     def __init__(
         self,
         cluster=None,
@@ -2063,6 +2425,12 @@ class CpuTopology(Struct):
         threads: int, primitive, element ``<threads>``
     """
 
+    __slots__ = (
+        "_cores",
+        "_sockets",
+        "_threads",
+    )
+
     def __init__(
         self,
         cores=None,
@@ -2086,6 +2454,10 @@ class CpuTune(Struct):
         vcpu_pins: list[VcpuPin], struct, element ``<vcpu_pins>`` of ``<vcpu_pin>``
     """
 
+    __slots__ = (
+        "_vcpu_pins",
+    )
+
     def __init__(
         self,
         vcpu_pins=None,
@@ -2104,6 +2476,12 @@ class CpuType(Struct):
         level: int, primitive, element ``<level>``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = (
+        "_architecture",
+        "_level",
+        "_name",
+    )
 
     def __init__(
         self,
@@ -2129,6 +2507,12 @@ class CustomProperty(Struct):
         regexp: str, primitive, element ``<regexp>``
         value: str, primitive, element ``<value>``
     """
+
+    __slots__ = (
+        "_name",
+        "_regexp",
+        "_value",
+    )
 
     def __init__(
         self,
@@ -2169,6 +2553,23 @@ class DataCenter(Identified):
         supported_versions: list[Version], struct, element ``<supported_versions>`` of ``<version>``
         version: Version, struct, element ``<version>``
     """
+
+    __slots__ = (
+        "_clusters",
+        "_iscsi_bonds",
+        "_local",
+        "_mac_pool",
+        "_networks",
+        "_permissions",
+        "_qoss",
+        "_quota_mode",
+        "_quotas",
+        "_status",
+        "_storage_domains",
+        "_storage_format",
+        "_supported_versions",
+        "_version",
+    )
 
     def __init__(
         self,
@@ -2275,6 +2676,44 @@ class Disk(Device):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
         wipe_after_delete: bool, primitive, element ``<wipe_after_delete>``
     """
+
+    __slots__ = (
+        "_active",
+        "_actual_size",
+        "_alias",
+        "_backup",
+        "_backup_mode",
+        "_bootable",
+        "_content_type",
+        "_disk_profile",
+        "_disk_snapshots",
+        "_external_disk",
+        "_format",
+        "_image_id",
+        "_initial_size",
+        "_interface",
+        "_logical_name",
+        "_lun_storage",
+        "_openstack_volume_type",
+        "_permissions",
+        "_propagate_errors",
+        "_provisioned_size",
+        "_qcow_version",
+        "_quota",
+        "_read_only",
+        "_sgio",
+        "_shareable",
+        "_snapshot",
+        "_sparse",
+        "_statistics",
+        "_status",
+        "_storage_domain",
+        "_storage_domains",
+        "_storage_type",
+        "_total_size",
+        "_uses_scsi_reservation",
+        "_wipe_after_delete",
+    )
 
     def __init__(
         self,
@@ -2424,6 +2863,19 @@ class DiskAttachment(Identified):
         vm: Vm, struct, element ``<vm>``, link
     """
 
+    __slots__ = (
+        "_active",
+        "_bootable",
+        "_disk",
+        "_interface",
+        "_logical_name",
+        "_pass_discard",
+        "_read_only",
+        "_template",
+        "_uses_scsi_reservation",
+        "_vm",
+    )
+
     def __init__(
         self,
         active=None,
@@ -2481,6 +2933,12 @@ class DiskProfile(Identified):
         qos: Qos, struct, element ``<qos>``, link
         storage_domain: StorageDomain, struct, element ``<storage_domain>``, link
     """
+
+    __slots__ = (
+        "_permissions",
+        "_qos",
+        "_storage_domain",
+    )
 
     def __init__(
         self,
@@ -2556,6 +3014,11 @@ class DiskSnapshot(Disk):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
         wipe_after_delete: bool, primitive, element ``<wipe_after_delete>``
     """
+
+    __slots__ = (
+        "_disk",
+        "_parent",
+    )
 
     def __init__(
         self,
@@ -2678,6 +3141,25 @@ class Display(Struct):
         video_type: VideoType, enum, element ``<video_type>``
     """
 
+    __slots__ = (
+        "_address",
+        "_allow_override",
+        "_certificate",
+        "_copy_paste_enabled",
+        "_disconnect_action",
+        "_disconnect_action_delay",
+        "_file_transfer_enabled",
+        "_keyboard_layout",
+        "_monitors",
+        "_port",
+        "_proxy",
+        "_secure_port",
+        "_single_qxl_pci",
+        "_smartcard_enabled",
+        "_type",
+        "_video_type",
+    )
+
     def __init__(
         self,
         address=None,
@@ -2741,6 +3223,11 @@ class Dns(Struct):
         servers: list[Host], struct, element ``<servers>`` of ``<host>``
     """
 
+    __slots__ = (
+        "_search_domains",
+        "_servers",
+    )
+
     def __init__(
         self,
         search_domains=None,
@@ -2760,6 +3247,10 @@ class DnsResolverConfiguration(Struct):
     Attributes:
         name_servers: list[str], primitive, element ``<name_servers>`` of ``<name_server>``
     """
+
+    __slots__ = (
+        "_name_servers",
+    )
 
     def __init__(
         self,
@@ -2783,6 +3274,12 @@ class Domain(Identified):
         user: User, struct, element ``<user>``
         users: list[User], struct, element ``<users>`` of ``<user>``, link (rel ``users``)
     """
+
+    __slots__ = (
+        "_groups",
+        "_user",
+        "_users",
+    )
 
     def __init__(
         self,
@@ -2816,6 +3313,11 @@ class DynamicCpu(Struct):
         topology: CpuTopology, struct, element ``<topology>``
     """
 
+    __slots__ = (
+        "_cpu_tune",
+        "_topology",
+    )
+
     def __init__(
         self,
         cpu_tune=None,
@@ -2840,6 +3342,15 @@ class EngineBackupInfo(Struct):
         last_grafana_backup: datetime.datetime, primitive, element ``<last_grafana_backup>``
         last_keycloak_backup: datetime.datetime, primitive, element ``<last_keycloak_backup>``
     """
+
+    __slots__ = (
+        "_last_cinder_backup",
+        "_last_db_backup",
+        "_last_dwh_backup",
+        "_last_engine_backup",
+        "_last_grafana_backup",
+        "_last_keycloak_backup",
+    )
 
     def __init__(
         self,
@@ -2872,6 +3383,10 @@ class ErrorHandling(Struct):
     Attributes:
         on_error: MigrateOnError, enum, element ``<on_error>``
     """
+
+    __slots__ = (
+        "_on_error",
+    )
 
     def __init__(
         self,
@@ -2909,6 +3424,26 @@ class Event(Identified):
         user: User, struct, element ``<user>``, link
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_cluster",
+        "_code",
+        "_correlation_id",
+        "_custom_data",
+        "_custom_id",
+        "_data_center",
+        "_flood_rate",
+        "_host",
+        "_index",
+        "_log_on_host",
+        "_origin",
+        "_severity",
+        "_storage_domain",
+        "_template",
+        "_time",
+        "_user",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -2990,6 +3525,13 @@ class EventSubscription(Identified):
         user: User, struct, element ``<user>``
     """
 
+    __slots__ = (
+        "_address",
+        "_event",
+        "_notification_method",
+        "_user",
+    )
+
     def __init__(
         self,
         address=None,
@@ -3030,6 +3572,13 @@ class ExternalComputeResource(Identified):
         url: str, primitive, element ``<url>``
         user: str, primitive, element ``<user>``
     """
+
+    __slots__ = (
+        "_external_host_provider",
+        "_provider",
+        "_url",
+        "_user",
+    )
 
     def __init__(
         self,
@@ -3073,6 +3622,14 @@ class ExternalDiscoveredHost(Identified):
         subnet_name: str, primitive, element ``<subnet_name>``
     """
 
+    __slots__ = (
+        "_external_host_provider",
+        "_ip",
+        "_last_report",
+        "_mac",
+        "_subnet_name",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -3115,6 +3672,11 @@ class ExternalHost(Identified):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_address",
+        "_external_host_provider",
+    )
+
     def __init__(
         self,
         address=None,
@@ -3150,6 +3712,14 @@ class ExternalHostGroup(Identified):
         operating_system_name: str, primitive, element ``<operating_system_name>``
         subnet_name: str, primitive, element ``<subnet_name>``
     """
+
+    __slots__ = (
+        "_architecture_name",
+        "_domain_name",
+        "_external_host_provider",
+        "_operating_system_name",
+        "_subnet_name",
+    )
 
     def __init__(
         self,
@@ -3196,6 +3766,15 @@ class ExternalProvider(Identified):
         url: str, primitive, element ``<url>``
         username: str, primitive, element ``<username>``
     """
+
+    __slots__ = (
+        "_authentication_url",
+        "_password",
+        "_properties",
+        "_requires_authentication",
+        "_url",
+        "_username",
+    )
 
     def __init__(
         self,
@@ -3251,6 +3830,14 @@ class ExternalHostProvider(ExternalProvider):
         username: str, primitive, element ``<username>``
     """
 
+    __slots__ = (
+        "_certificates",
+        "_compute_resources",
+        "_discovered_hosts",
+        "_host_groups",
+        "_hosts",
+    )
+
     def __init__(
         self,
         authentication_url=None,
@@ -3305,6 +3892,11 @@ class ExternalNetworkProviderConfiguration(Identified):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_external_network_provider",
+        "_host",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -3339,6 +3931,17 @@ class ExternalTemplateImport(Struct):
         template: Template, struct, element ``<template>``, link
         url: str, primitive, element ``<url>``
     """
+
+    __slots__ = (
+        "_clone",
+        "_cluster",
+        "_cpu_profile",
+        "_host",
+        "_quota",
+        "_storage_domain",
+        "_template",
+        "_url",
+    )
 
     def __init__(
         self,
@@ -3389,6 +3992,22 @@ class ExternalVmImport(Struct):
         username: str, primitive, element ``<username>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_cluster",
+        "_cpu_profile",
+        "_drivers_iso",
+        "_host",
+        "_name",
+        "_password",
+        "_provider",
+        "_quota",
+        "_sparse",
+        "_storage_domain",
+        "_url",
+        "_username",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -3444,6 +4063,11 @@ class Fault(Struct):
         reason: str, primitive, element ``<reason>``
     """
 
+    __slots__ = (
+        "_detail",
+        "_reason",
+    )
+
     def __init__(
         self,
         detail=None,
@@ -3467,6 +4091,14 @@ class FencingPolicy(Struct):
         skip_if_gluster_quorum_not_met: bool, primitive, element ``<skip_if_gluster_quorum_not_met>``
         skip_if_sd_active: SkipIfSdActive, struct, element ``<skip_if_sd_active>``
     """
+
+    __slots__ = (
+        "_enabled",
+        "_skip_if_connectivity_broken",
+        "_skip_if_gluster_bricks_up",
+        "_skip_if_gluster_quorum_not_met",
+        "_skip_if_sd_active",
+    )
 
     def __init__(
         self,
@@ -3502,6 +4134,12 @@ class File(Identified):
         storage_domain: StorageDomain, struct, element ``<storage_domain>``, link
         type: str, primitive, element ``<type>``
     """
+
+    __slots__ = (
+        "_content",
+        "_storage_domain",
+        "_type",
+    )
 
     def __init__(
         self,
@@ -3539,6 +4177,11 @@ class Filter(Identified):
         scheduling_policy_unit: SchedulingPolicyUnit, struct, element ``<scheduling_policy_unit>``, link
     """
 
+    __slots__ = (
+        "_position",
+        "_scheduling_policy_unit",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -3575,6 +4218,10 @@ class Floppy(Device):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
+    __slots__ = (
+        "_file",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -3609,6 +4256,11 @@ class FopStatistic(Struct):
         statistics: list[Statistic], struct, element ``<statistics>`` of ``<statistic>``
     """
 
+    __slots__ = (
+        "_name",
+        "_statistics",
+    )
+
     def __init__(
         self,
         name=None,
@@ -3642,6 +4294,16 @@ class GlusterBrickAdvancedDetails(Device):
         vm: Vm, struct, element ``<vm>``, link
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
+
+    __slots__ = (
+        "_device",
+        "_fs_name",
+        "_gluster_clients",
+        "_memory_pools",
+        "_mnt_options",
+        "_pid",
+        "_port",
+    )
 
     def __init__(
         self,
@@ -3713,6 +4375,14 @@ class GlusterBrick(GlusterBrickAdvancedDetails):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
+    __slots__ = (
+        "_brick_dir",
+        "_gluster_volume",
+        "_server_id",
+        "_statistics",
+        "_status",
+    )
+
     def __init__(
         self,
         brick_dir=None,
@@ -3772,6 +4442,10 @@ class GlusterBrickMemoryInfo(Struct):
         memory_pools: list[GlusterMemoryPool], struct, element ``<memory_pools>`` of ``<memory_pool>``
     """
 
+    __slots__ = (
+        "_memory_pools",
+    )
+
     def __init__(
         self,
         memory_pools=None,
@@ -3791,6 +4465,13 @@ class GlusterClient(Struct):
         client_port: int, primitive, element ``<client_port>``
         host_name: str, primitive, element ``<host_name>``
     """
+
+    __slots__ = (
+        "_bytes_read",
+        "_bytes_written",
+        "_client_port",
+        "_host_name",
+    )
 
     def __init__(
         self,
@@ -3830,6 +4511,19 @@ class GlusterHook(Identified):
         stage: HookStage, enum, element ``<stage>``
         status: GlusterHookStatus, enum, element ``<status>``
     """
+
+    __slots__ = (
+        "_checksum",
+        "_cluster",
+        "_conflict_status",
+        "_conflicts",
+        "_content",
+        "_content_type",
+        "_gluster_command",
+        "_server_hooks",
+        "_stage",
+        "_status",
+    )
 
     def __init__(
         self,
@@ -3894,6 +4588,17 @@ class GlusterMemoryPool(Identified):
         type: str, primitive, element ``<type>``
     """
 
+    __slots__ = (
+        "_alloc_count",
+        "_cold_count",
+        "_hot_count",
+        "_max_alloc",
+        "_max_stdalloc",
+        "_padded_size",
+        "_pool_misses",
+        "_type",
+    )
+
     def __init__(
         self,
         alloc_count=None,
@@ -3947,6 +4652,13 @@ class GlusterServerHook(Identified):
         status: GlusterHookStatus, enum, element ``<status>``
     """
 
+    __slots__ = (
+        "_checksum",
+        "_content_type",
+        "_host",
+        "_status",
+    )
+
     def __init__(
         self,
         checksum=None,
@@ -3994,6 +4706,20 @@ class GlusterVolume(Identified):
         transport_types: list[TransportType], enum, element ``<transport_types>`` of ``<transport_type>``
         volume_type: GlusterVolumeType, enum, element ``<volume_type>``
     """
+
+    __slots__ = (
+        "_bricks",
+        "_cluster",
+        "_disperse_count",
+        "_options",
+        "_redundancy_count",
+        "_replica_count",
+        "_statistics",
+        "_status",
+        "_stripe_count",
+        "_transport_types",
+        "_volume_type",
+    )
 
     def __init__(
         self,
@@ -4055,6 +4781,11 @@ class GlusterVolumeProfileDetails(Identified):
         nfs_profile_details: list[NfsProfileDetail], struct, element ``<nfs_profile_details>`` of ``<nfs_profile_detail>``
     """
 
+    __slots__ = (
+        "_brick_profile_details",
+        "_nfs_profile_details",
+    )
+
     def __init__(
         self,
         brick_profile_details=None,
@@ -4083,6 +4814,10 @@ class GracePeriod(Struct):
         expiry: int, primitive, element ``<expiry>``
     """
 
+    __slots__ = (
+        "_expiry",
+    )
+
     def __init__(
         self,
         expiry=None,
@@ -4109,6 +4844,16 @@ class GraphicsConsole(Identified):
         tls_port: int, primitive, element ``<tls_port>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_address",
+        "_instance_type",
+        "_port",
+        "_protocol",
+        "_template",
+        "_tls_port",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -4162,6 +4907,15 @@ class Group(Identified):
         tags: list[Tag], struct, element ``<tags>`` of ``<tag>``, link (rel ``tags``)
     """
 
+    __slots__ = (
+        "_domain",
+        "_domain_entry_id",
+        "_namespace",
+        "_permissions",
+        "_roles",
+        "_tags",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -4207,6 +4961,15 @@ class GuestOperatingSystem(Struct):
         version: Version, struct, element ``<version>``
     """
 
+    __slots__ = (
+        "_architecture",
+        "_codename",
+        "_distribution",
+        "_family",
+        "_kernel",
+        "_version",
+    )
+
     def __init__(
         self,
         architecture=None,
@@ -4245,6 +5008,16 @@ class HardwareInformation(Struct):
         version: str, primitive, element ``<version>``
     """
 
+    __slots__ = (
+        "_family",
+        "_manufacturer",
+        "_product_name",
+        "_serial_number",
+        "_supported_rng_sources",
+        "_uuid",
+        "_version",
+    )
+
     def __init__(
         self,
         family=None,
@@ -4281,6 +5054,11 @@ class HighAvailability(Struct):
         priority: int, primitive, element ``<priority>``
     """
 
+    __slots__ = (
+        "_enabled",
+        "_priority",
+    )
+
     def __init__(
         self,
         enabled=None,
@@ -4306,6 +5084,12 @@ class Hook(Identified):
         md5: str, primitive, element ``<md5>``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = (
+        "_event_name",
+        "_host",
+        "_md5",
+    )
 
     def __init__(
         self,
@@ -4394,6 +5178,63 @@ class Host(Identified):
         version: Version, struct, element ``<version>``
         vgpu_placement: VgpuPlacement, enum, element ``<vgpu_placement>``
     """
+
+    __slots__ = (
+        "_address",
+        "_affinity_labels",
+        "_agents",
+        "_auto_numa_status",
+        "_certificate",
+        "_cluster",
+        "_cpu",
+        "_cpu_units",
+        "_device_passthrough",
+        "_devices",
+        "_display",
+        "_external_host_provider",
+        "_external_network_provider_configurations",
+        "_external_status",
+        "_hardware_information",
+        "_hooks",
+        "_hosted_engine",
+        "_iscsi",
+        "_katello_errata",
+        "_kdump_status",
+        "_ksm",
+        "_libvirt_version",
+        "_max_scheduling_memory",
+        "_memory",
+        "_network_attachments",
+        "_network_operation_in_progress",
+        "_nics",
+        "_numa_nodes",
+        "_numa_supported",
+        "_os",
+        "_override_iptables",
+        "_ovn_configured",
+        "_permissions",
+        "_port",
+        "_power_management",
+        "_protocol",
+        "_reinstallation_required",
+        "_root_password",
+        "_se_linux",
+        "_spm",
+        "_ssh",
+        "_statistics",
+        "_status",
+        "_status_detail",
+        "_storage_connection_extensions",
+        "_storages",
+        "_summary",
+        "_tags",
+        "_transparent_huge_pages",
+        "_type",
+        "_unmanaged_networks",
+        "_update_available",
+        "_version",
+        "_vgpu_placement",
+    )
 
     def __init__(
         self,
@@ -4587,6 +5428,14 @@ class HostCpuUnit(Identified):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
+    __slots__ = (
+        "_core_id",
+        "_cpu_id",
+        "_runs_vdsm",
+        "_socket_id",
+        "_vms",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -4638,6 +5487,21 @@ class HostDevice(Identified):
         virtual_functions: int, primitive, element ``<virtual_functions>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_capability",
+        "_driver",
+        "_host",
+        "_iommu_group",
+        "_m_dev_types",
+        "_parent_device",
+        "_physical_function",
+        "_placeholder",
+        "_product",
+        "_vendor",
+        "_virtual_functions",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -4697,6 +5561,10 @@ class HostDevicePassthrough(Struct):
         enabled: bool, primitive, element ``<enabled>``
     """
 
+    __slots__ = (
+        "_enabled",
+    )
+
     def __init__(
         self,
         enabled=None,
@@ -4740,6 +5608,33 @@ class HostNic(Identified):
         virtual_functions_configuration: HostNicVirtualFunctionsConfiguration, struct, element ``<virtual_functions_configuration>``
         vlan: Vlan, struct, element ``<vlan>``
     """
+
+    __slots__ = (
+        "_ad_aggregator_id",
+        "_base_interface",
+        "_bonding",
+        "_boot_protocol",
+        "_bridged",
+        "_check_connectivity",
+        "_custom_configuration",
+        "_host",
+        "_ip",
+        "_ipv6",
+        "_ipv6_boot_protocol",
+        "_mac",
+        "_mtu",
+        "_network",
+        "_network_labels",
+        "_override_configuration",
+        "_physical_function",
+        "_properties",
+        "_qos",
+        "_speed",
+        "_statistics",
+        "_status",
+        "_virtual_functions_configuration",
+        "_vlan",
+    )
 
     def __init__(
         self,
@@ -4837,6 +5732,12 @@ class HostNicVirtualFunctionsConfiguration(Struct):
         number_of_virtual_functions: int, primitive, element ``<number_of_virtual_functions>``
     """
 
+    __slots__ = (
+        "_all_networks_allowed",
+        "_max_number_of_virtual_functions",
+        "_number_of_virtual_functions",
+    )
+
     def __init__(
         self,
         all_networks_allowed=None,
@@ -4881,6 +5782,28 @@ class HostStorage(Identified):
         vfs_type: str, primitive, element ``<vfs_type>``
         volume_group: VolumeGroup, struct, element ``<volume_group>``
     """
+
+    __slots__ = (
+        "_address",
+        "_driver_options",
+        "_driver_sensitive_options",
+        "_host",
+        "_logical_units",
+        "_mount_options",
+        "_nfs_retrans",
+        "_nfs_timeo",
+        "_nfs_version",
+        "_override_luns",
+        "_password",
+        "_path",
+        "_port",
+        "_portal",
+        "_target",
+        "_type",
+        "_username",
+        "_vfs_type",
+        "_volume_group",
+    )
 
     def __init__(
         self,
@@ -4965,6 +5888,14 @@ class HostedEngine(Struct):
         score: int, primitive, element ``<score>``
     """
 
+    __slots__ = (
+        "_active",
+        "_configured",
+        "_global_maintenance",
+        "_local_maintenance",
+        "_score",
+    )
+
     def __init__(
         self,
         active=None,
@@ -4999,6 +5930,11 @@ class Icon(Identified):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_data",
+        "_media_type",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -5032,6 +5968,12 @@ class Image(Identified):
         storage_domain: StorageDomain, struct, element ``<storage_domain>``, link
         type: ImageFileType, enum, element ``<type>``
     """
+
+    __slots__ = (
+        "_size",
+        "_storage_domain",
+        "_type",
+    )
 
     def __init__(
         self,
@@ -5081,6 +6023,24 @@ class ImageTransfer(Identified):
         transfer_url: str, primitive, element ``<transfer_url>``
         transferred: int, primitive, element ``<transferred>``
     """
+
+    __slots__ = (
+        "_active",
+        "_backup",
+        "_direction",
+        "_disk",
+        "_format",
+        "_host",
+        "_image",
+        "_inactivity_timeout",
+        "_phase",
+        "_proxy_url",
+        "_shallow",
+        "_snapshot",
+        "_timeout_policy",
+        "_transfer_url",
+        "_transferred",
+    )
 
     def __init__(
         self,
@@ -5169,6 +6129,31 @@ class Initialization(Struct):
         user_name: str, primitive, element ``<user_name>``
         windows_license_key: str, primitive, element ``<windows_license_key>``
     """
+
+    __slots__ = (
+        "_active_directory_ou",
+        "_authorized_ssh_keys",
+        "_cloud_init",
+        "_cloud_init_network_protocol",
+        "_configuration",
+        "_custom_script",
+        "_dns_search",
+        "_dns_servers",
+        "_domain",
+        "_host_name",
+        "_input_locale",
+        "_nic_configurations",
+        "_org_name",
+        "_regenerate_ids",
+        "_regenerate_ssh_keys",
+        "_root_password",
+        "_system_locale",
+        "_timezone",
+        "_ui_language",
+        "_user_locale",
+        "_user_name",
+        "_windows_license_key",
+    )
 
     def __init__(
         self,
@@ -5299,6 +6284,56 @@ class VmBase(Identified):
         virtio_scsi_multi_queues: int, primitive, element ``<virtio_scsi_multi_queues>``
         virtio_scsi_multi_queues_enabled: bool, primitive, element ``<virtio_scsi_multi_queues_enabled>``
     """
+
+    __slots__ = (
+        "_auto_pinning_policy",
+        "_bios",
+        "_cluster",
+        "_console",
+        "_cpu",
+        "_cpu_pinning_policy",
+        "_cpu_profile",
+        "_cpu_shares",
+        "_creation_time",
+        "_custom_compatibility_version",
+        "_custom_cpu_model",
+        "_custom_emulated_machine",
+        "_custom_properties",
+        "_delete_protected",
+        "_display",
+        "_domain",
+        "_high_availability",
+        "_initialization",
+        "_io",
+        "_large_icon",
+        "_lease",
+        "_memory",
+        "_memory_policy",
+        "_migration",
+        "_migration_downtime",
+        "_multi_queues_enabled",
+        "_origin",
+        "_os",
+        "_placement_policy",
+        "_quota",
+        "_rng_device",
+        "_serial_number",
+        "_small_icon",
+        "_soundcard_enabled",
+        "_sso",
+        "_start_paused",
+        "_stateless",
+        "_storage_domain",
+        "_storage_error_resume_behaviour",
+        "_time_zone",
+        "_tpm_enabled",
+        "_tunnel_migration",
+        "_type",
+        "_usb",
+        "_virtio_scsi",
+        "_virtio_scsi_multi_queues",
+        "_virtio_scsi_multi_queues_enabled",
+    )
 
     def __init__(
         self,
@@ -5524,6 +6559,20 @@ class Template(VmBase):
         watchdogs: list[Watchdog], struct, element ``<watchdogs>`` of ``<watchdog>``, link (rel ``watchdogs``)
     """
 
+    __slots__ = (
+        "_cdroms",
+        "_disk_attachments",
+        "_graphics_consoles",
+        "_mediated_devices",
+        "_nics",
+        "_permissions",
+        "_status",
+        "_tags",
+        "_version",
+        "_vm",
+        "_watchdogs",
+    )
+
     def __init__(
         self,
         auto_pinning_policy=None,
@@ -5734,6 +6783,8 @@ class InstanceType(Template):
         watchdogs: list[Watchdog], struct, element ``<watchdogs>`` of ``<watchdog>``, link (rel ``watchdogs``)
     """
 
+    __slots__ = ()
+
     def __init__(
         self,
         auto_pinning_policy=None,
@@ -5871,6 +6922,10 @@ class Io(Struct):
         threads: int, primitive, element ``<threads>``
     """
 
+    __slots__ = (
+        "_threads",
+    )
+
     def __init__(
         self,
         threads=None,
@@ -5890,6 +6945,13 @@ class Ip(Struct):
         netmask: str, primitive, element ``<netmask>``
         version: IpVersion, enum, element ``<version>``
     """
+
+    __slots__ = (
+        "_address",
+        "_gateway",
+        "_netmask",
+        "_version",
+    )
 
     def __init__(
         self,
@@ -5918,6 +6980,11 @@ class IpAddressAssignment(Struct):
         ip: Ip, struct, element ``<ip>``
     """
 
+    __slots__ = (
+        "_assignment_method",
+        "_ip",
+    )
+
     def __init__(
         self,
         assignment_method=None,
@@ -5943,6 +7010,12 @@ class IscsiBond(Identified):
         networks: list[Network], struct, element ``<networks>`` of ``<network>``, link (rel ``networks``)
         storage_connections: list[StorageConnection], struct, element ``<storage_connections>`` of ``<storage_connection>``, link (rel ``storageconnections``)
     """
+
+    __slots__ = (
+        "_data_center",
+        "_networks",
+        "_storage_connections",
+    )
 
     def __init__(
         self,
@@ -5990,6 +7063,26 @@ class IscsiDetails(Struct):
         vendor_id: str, primitive, element ``<vendor_id>``
         volume_group_id: str, primitive, element ``<volume_group_id>``
     """
+
+    __slots__ = (
+        "_address",
+        "_disk_id",
+        "_initiator",
+        "_lun_mapping",
+        "_password",
+        "_paths",
+        "_port",
+        "_portal",
+        "_product_id",
+        "_serial",
+        "_size",
+        "_status",
+        "_storage_domain_id",
+        "_target",
+        "_username",
+        "_vendor_id",
+        "_volume_group_id",
+    )
 
     def __init__(
         self,
@@ -6067,6 +7160,17 @@ class Job(Identified):
         steps: list[Step], struct, element ``<steps>`` of ``<step>``, link (rel ``steps``)
     """
 
+    __slots__ = (
+        "_auto_cleared",
+        "_end_time",
+        "_external",
+        "_last_updated",
+        "_owner",
+        "_start_time",
+        "_status",
+        "_steps",
+    )
+
     def __init__(
         self,
         auto_cleared=None,
@@ -6125,6 +7229,18 @@ class KatelloErratum(Identified):
         vm: Vm, struct, element ``<vm>``, link
     """
 
+    __slots__ = (
+        "_host",
+        "_issued",
+        "_packages",
+        "_severity",
+        "_solution",
+        "_summary",
+        "_title",
+        "_type",
+        "_vm",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -6174,6 +7290,10 @@ class Kernel(Struct):
         version: Version, struct, element ``<version>``
     """
 
+    __slots__ = (
+        "_version",
+    )
+
     def __init__(
         self,
         version=None,
@@ -6191,6 +7311,11 @@ class Ksm(Struct):
         enabled: bool, primitive, element ``<enabled>``
         merge_across_nodes: bool, primitive, element ``<merge_across_nodes>``
     """
+
+    __slots__ = (
+        "_enabled",
+        "_merge_across_nodes",
+    )
 
     def __init__(
         self,
@@ -6218,6 +7343,13 @@ class LinkLayerDiscoveryProtocolElement(Identified):
         subtype: int, primitive, element ``<subtype>``
         type: int, primitive, element ``<type>``
     """
+
+    __slots__ = (
+        "_oui",
+        "_properties",
+        "_subtype",
+        "_type",
+    )
 
     def __init__(
         self,
@@ -6271,6 +7403,29 @@ class LogicalUnit(Struct):
         vendor_id: str, primitive, element ``<vendor_id>``
         volume_group_id: str, primitive, element ``<volume_group_id>``
     """
+
+    __slots__ = (
+        "_active_paths",
+        "_address",
+        "_discard_max_size",
+        "_discard_zeroes_data",
+        "_disk_id",
+        "_id",
+        "_lun_mapping",
+        "_password",
+        "_paths",
+        "_port",
+        "_portal",
+        "_product_id",
+        "_serial",
+        "_size",
+        "_status",
+        "_storage_domain_id",
+        "_target",
+        "_username",
+        "_vendor_id",
+        "_volume_group_id",
+    )
 
     def __init__(
         self,
@@ -6349,6 +7504,13 @@ class MDevType(Struct):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_available_instances",
+        "_description",
+        "_human_readable_name",
+        "_name",
+    )
+
     def __init__(
         self,
         available_instances=None,
@@ -6375,6 +7537,10 @@ class Mac(Struct):
         address: str, primitive, element ``<address>``
     """
 
+    __slots__ = (
+        "_address",
+    )
+
     def __init__(
         self,
         address=None,
@@ -6398,6 +7564,13 @@ class MacPool(Identified):
         permissions: list[Permission], struct, element ``<permissions>`` of ``<permission>``, link (rel ``permissions``)
         ranges: list[Range], struct, element ``<ranges>`` of ``<range>``
     """
+
+    __slots__ = (
+        "_allow_duplicates",
+        "_default_pool",
+        "_permissions",
+        "_ranges",
+    )
 
     def __init__(
         self,
@@ -6433,6 +7606,10 @@ class MemoryOverCommit(Struct):
         percent: int, primitive, element ``<percent>``
     """
 
+    __slots__ = (
+        "_percent",
+    )
+
     def __init__(
         self,
         percent=None,
@@ -6453,6 +7630,14 @@ class MemoryPolicy(Struct):
         over_commit: MemoryOverCommit, struct, element ``<over_commit>``
         transparent_huge_pages: TransparentHugePages, struct, element ``<transparent_hugepages>``
     """
+
+    __slots__ = (
+        "_ballooning",
+        "_guaranteed",
+        "_max",
+        "_over_commit",
+        "_transparent_huge_pages",
+    )
 
     def __init__(
         self,
@@ -6483,6 +7668,10 @@ class Method(Struct):
         id: SsoMethod, enum, XML attribute ``id``
     """
 
+    __slots__ = (
+        "_id",
+    )
+
     def __init__(
         self,
         id=None,
@@ -6500,6 +7689,11 @@ class MigrationBandwidth(Struct):
         assignment_method: MigrationBandwidthAssignmentMethod, enum, element ``<assignment_method>``
         custom_value: int, primitive, element ``<custom_value>``
     """
+
+    __slots__ = (
+        "_assignment_method",
+        "_custom_value",
+    )
 
     def __init__(
         self,
@@ -6526,6 +7720,16 @@ class MigrationOptions(Struct):
         parallel_migrations_policy: ParallelMigrationsPolicy, enum, element ``<parallel_migrations_policy>``
         policy: MigrationPolicy, struct, element ``<policy>``, link
     """
+
+    __slots__ = (
+        "_auto_converge",
+        "_bandwidth",
+        "_compressed",
+        "_custom_parallel_migrations",
+        "_encrypted",
+        "_parallel_migrations_policy",
+        "_policy",
+    )
 
     def __init__(
         self,
@@ -6564,6 +7768,8 @@ class MigrationPolicy(Identified):
         id: str, primitive, XML attribute ``id``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -6608,6 +7814,29 @@ class Network(Identified):
         vlan: Vlan, struct, element ``<vlan>``
         vnic_profiles: list[VnicProfile], struct, element ``<vnic_profiles>`` of ``<vnic_profile>``, link (rel ``vnicprofiles``)
     """
+
+    __slots__ = (
+        "_cluster",
+        "_data_center",
+        "_display",
+        "_dns_resolver_configuration",
+        "_external_provider",
+        "_external_provider_physical_network",
+        "_ip",
+        "_mtu",
+        "_network_labels",
+        "_permissions",
+        "_port_isolation",
+        "_profile_required",
+        "_qos",
+        "_required",
+        "_status",
+        "_stp",
+        "_usages",
+        "_vdsm_name",
+        "_vlan",
+        "_vnic_profiles",
+    )
 
     def __init__(
         self,
@@ -6703,6 +7932,18 @@ class NetworkAttachment(Identified):
         reported_configurations: list[ReportedConfiguration], struct, element ``<reported_configurations>`` of ``<reported_configuration>``
     """
 
+    __slots__ = (
+        "_dns_resolver_configuration",
+        "_host",
+        "_host_nic",
+        "_in_sync",
+        "_ip_address_assignments",
+        "_network",
+        "_properties",
+        "_qos",
+        "_reported_configurations",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -6753,6 +7994,11 @@ class NetworkConfiguration(Struct):
         nics: list[Nic], struct, element ``<nics>`` of ``<nic>``
     """
 
+    __slots__ = (
+        "_dns",
+        "_nics",
+    )
+
     def __init__(
         self,
         dns=None,
@@ -6776,6 +8022,10 @@ class NetworkFilter(Identified):
         name: str, primitive, element ``<name>``
         version: Version, struct, element ``<version>``
     """
+
+    __slots__ = (
+        "_version",
+    )
 
     def __init__(
         self,
@@ -6806,6 +8056,11 @@ class NetworkFilterParameter(Identified):
         nic: Nic, struct, element ``<nic>``, link
         value: str, primitive, element ``<value>``
     """
+
+    __slots__ = (
+        "_nic",
+        "_value",
+    )
 
     def __init__(
         self,
@@ -6840,6 +8095,11 @@ class NetworkLabel(Identified):
         network: Network, struct, element ``<network>``, link
     """
 
+    __slots__ = (
+        "_host_nic",
+        "_network",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -6868,6 +8128,10 @@ class NfsProfileDetail(EntityProfileDetail):
         nfs_server_ip: str, primitive, element ``<nfs_server_ip>``
         profile_details: list[ProfileDetail], struct, element ``<profile_details>`` of ``<profile_detail>``
     """
+
+    __slots__ = (
+        "_nfs_server_ip",
+    )
 
     def __init__(
         self,
@@ -6910,6 +8174,25 @@ class Nic(Device):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
         vnic_profile: VnicProfile, struct, element ``<vnic_profile>``, link
     """
+
+    __slots__ = (
+        "_boot_protocol",
+        "_interface",
+        "_linked",
+        "_mac",
+        "_network",
+        "_network_attachments",
+        "_network_filter_parameters",
+        "_network_labels",
+        "_on_boot",
+        "_plugged",
+        "_reported_devices",
+        "_statistics",
+        "_synced",
+        "_virtual_function_allowed_labels",
+        "_virtual_function_allowed_networks",
+        "_vnic_profile",
+    )
 
     def __init__(
         self,
@@ -6994,6 +8277,15 @@ class NicConfiguration(Struct):
         on_boot: bool, primitive, element ``<on_boot>``
     """
 
+    __slots__ = (
+        "_boot_protocol",
+        "_ip",
+        "_ipv6",
+        "_ipv6_boot_protocol",
+        "_name",
+        "_on_boot",
+    )
+
     def __init__(
         self,
         boot_protocol=None,
@@ -7034,6 +8326,15 @@ class NumaNode(Identified):
         node_distance: str, primitive, element ``<node_distance>``
         statistics: list[Statistic], struct, element ``<statistics>`` of ``<statistic>``, link (rel ``statistics``)
     """
+
+    __slots__ = (
+        "_cpu",
+        "_host",
+        "_index",
+        "_memory",
+        "_node_distance",
+        "_statistics",
+    )
 
     def __init__(
         self,
@@ -7077,6 +8378,12 @@ class NumaNodePin(Struct):
         pinned: bool, primitive, element ``<pinned>``
     """
 
+    __slots__ = (
+        "_host_numa_node",
+        "_index",
+        "_pinned",
+    )
+
     def __init__(
         self,
         host_numa_node=None,
@@ -7103,6 +8410,10 @@ class OpenStackImage(Identified):
         name: str, primitive, element ``<name>``
         openstack_image_provider: OpenStackImageProvider, struct, element ``<openstack_image_provider>``, link
     """
+
+    __slots__ = (
+        "_openstack_image_provider",
+    )
 
     def __init__(
         self,
@@ -7138,6 +8449,10 @@ class OpenStackProvider(ExternalProvider):
         url: str, primitive, element ``<url>``
         username: str, primitive, element ``<username>``
     """
+
+    __slots__ = (
+        "_tenant_name",
+    )
 
     def __init__(
         self,
@@ -7188,6 +8503,11 @@ class OpenStackImageProvider(OpenStackProvider):
         username: str, primitive, element ``<username>``
     """
 
+    __slots__ = (
+        "_certificates",
+        "_images",
+    )
+
     def __init__(
         self,
         authentication_url=None,
@@ -7233,6 +8553,10 @@ class OpenStackNetwork(Identified):
         name: str, primitive, element ``<name>``
         openstack_network_provider: OpenStackNetworkProvider, struct, element ``<openstack_network_provider>``, link
     """
+
+    __slots__ = (
+        "_openstack_network_provider",
+    )
 
     def __init__(
         self,
@@ -7281,6 +8605,22 @@ class OpenStackNetworkProvider(OpenStackProvider):
         user_domain_name: str, primitive, element ``<user_domain_name>``
         username: str, primitive, element ``<username>``
     """
+
+    __slots__ = (
+        "_agent_configuration",
+        "_auto_sync",
+        "_certificates",
+        "_external_plugin_type",
+        "_networks",
+        "_plugin_type",
+        "_project_domain_name",
+        "_project_name",
+        "_read_only",
+        "_subnets",
+        "_type",
+        "_unmanaged",
+        "_user_domain_name",
+    )
 
     def __init__(
         self,
@@ -7365,6 +8705,14 @@ class OpenStackSubnet(Identified):
         openstack_network: OpenStackNetwork, struct, element ``<openstack_network>``, link
     """
 
+    __slots__ = (
+        "_cidr",
+        "_dns_servers",
+        "_gateway",
+        "_ip_version",
+        "_openstack_network",
+    )
+
     def __init__(
         self,
         cidr=None,
@@ -7415,6 +8763,13 @@ class OpenStackVolumeProvider(OpenStackProvider):
         username: str, primitive, element ``<username>``
         volume_types: list[OpenStackVolumeType], struct, element ``<volume_types>`` of ``<open_stack_volume_type>``, link (rel ``volumetypes``)
     """
+
+    __slots__ = (
+        "_authentication_keys",
+        "_certificates",
+        "_data_center",
+        "_volume_types",
+    )
 
     def __init__(
         self,
@@ -7469,6 +8824,11 @@ class OpenStackVolumeType(Identified):
         properties: list[Property], struct, element ``<properties>`` of ``<property>``
     """
 
+    __slots__ = (
+        "_openstack_volume_provider",
+        "_properties",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -7504,6 +8864,14 @@ class OpenstackVolumeAuthenticationKey(Identified):
         uuid: str, primitive, element ``<uuid>``
         value: str, primitive, element ``<value>``
     """
+
+    __slots__ = (
+        "_creation_date",
+        "_openstack_volume_provider",
+        "_usage_type",
+        "_uuid",
+        "_value",
+    )
 
     def __init__(
         self,
@@ -7549,6 +8917,18 @@ class OperatingSystem(Struct):
         type: str, primitive, element ``<type>``
         version: Version, struct, element ``<version>``
     """
+
+    __slots__ = (
+        "_boot",
+        "_cmdline",
+        "_custom_kernel_cmdline",
+        "_description",
+        "_initrd",
+        "_kernel",
+        "_reported_kernel_cmdline",
+        "_type",
+        "_version",
+    )
 
     def __init__(
         self,
@@ -7598,6 +8978,13 @@ class OperatingSystemInfo(Identified):
         tpm_support: TpmSupport, enum, element ``<tpm_support>``
     """
 
+    __slots__ = (
+        "_architecture",
+        "_large_icon",
+        "_small_icon",
+        "_tpm_support",
+    )
+
     def __init__(
         self,
         architecture=None,
@@ -7634,6 +9021,12 @@ class Option(Struct):
         value: str, primitive, element ``<value>``
     """
 
+    __slots__ = (
+        "_name",
+        "_type",
+        "_value",
+    )
+
     def __init__(
         self,
         name=None,
@@ -7657,6 +9050,10 @@ class Package(Struct):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = (
+        "_name",
+    )
+
     def __init__(
         self,
         name=None,
@@ -7675,6 +9072,12 @@ class Payload(Struct):
         type: VmDeviceType, enum, element ``<type>``
         volume_id: str, primitive, element ``<volume_id>``
     """
+
+    __slots__ = (
+        "_files",
+        "_type",
+        "_volume_id",
+    )
 
     def __init__(
         self,
@@ -7712,6 +9115,20 @@ class Permission(Identified):
         vm: Vm, struct, element ``<vm>``, link
         vm_pool: VmPool, struct, element ``<vm_pool>``, link
     """
+
+    __slots__ = (
+        "_cluster",
+        "_data_center",
+        "_disk",
+        "_group",
+        "_host",
+        "_role",
+        "_storage_domain",
+        "_template",
+        "_user",
+        "_vm",
+        "_vm_pool",
+    )
 
     def __init__(
         self,
@@ -7773,6 +9190,11 @@ class Permit(Identified):
         role: Role, struct, element ``<role>``, link
     """
 
+    __slots__ = (
+        "_administrative",
+        "_role",
+    )
+
     def __init__(
         self,
         administrative=None,
@@ -7801,6 +9223,10 @@ class PmProxy(Struct):
         type: PmProxyType, enum, element ``<type>``
     """
 
+    __slots__ = (
+        "_type",
+    )
+
     def __init__(
         self,
         type=None,
@@ -7814,6 +9240,8 @@ class PmProxy(Struct):
 class PortMirroring(Struct):
     """Struct ``PortMirroring``: XML element ``<port_mirroring>``, list ``<port_mirrorings>``.
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -7837,6 +9265,20 @@ class PowerManagement(Struct):
         type: str, primitive, element ``<type>``
         username: str, primitive, element ``<username>``
     """
+
+    __slots__ = (
+        "_address",
+        "_agents",
+        "_automatic_pm_enabled",
+        "_enabled",
+        "_kdump_detection",
+        "_options",
+        "_password",
+        "_pm_proxies",
+        "_status",
+        "_type",
+        "_username",
+    )
 
     def __init__(
         self,
@@ -7888,6 +9330,8 @@ class Product(Identified):
         name: str, primitive, element ``<name>``
     """
 
+    __slots__ = ()
+
     def __init__(
         self,
         comment=None,
@@ -7911,6 +9355,13 @@ class ProductInfo(Struct):
         vendor: str, primitive, element ``<vendor>``
         version: Version, struct, element ``<version>``
     """
+
+    __slots__ = (
+        "_instance_id",
+        "_name",
+        "_vendor",
+        "_version",
+    )
 
     def __init__(
         self,
@@ -7942,6 +9393,14 @@ class ProfileDetail(Struct):
         statistics: list[Statistic], struct, element ``<statistics>`` of ``<statistic>``
     """
 
+    __slots__ = (
+        "_block_statistics",
+        "_duration",
+        "_fop_statistics",
+        "_profile_type",
+        "_statistics",
+    )
+
     def __init__(
         self,
         block_statistics=None,
@@ -7972,6 +9431,11 @@ class Property(Struct):
         value: str, primitive, element ``<value>``
     """
 
+    __slots__ = (
+        "_name",
+        "_value",
+    )
+
     def __init__(
         self,
         name=None,
@@ -7991,6 +9455,10 @@ class ProxyTicket(Struct):
     Attributes:
         value: str, primitive, element ``<value>``
     """
+
+    __slots__ = (
+        "_value",
+    )
 
     def __init__(
         self,
@@ -8029,6 +9497,27 @@ class Qos(Identified):
         outbound_peak: int, primitive, element ``<outbound_peak>``
         type: QosType, enum, element ``<type>``
     """
+
+    __slots__ = (
+        "_cpu_limit",
+        "_data_center",
+        "_inbound_average",
+        "_inbound_burst",
+        "_inbound_peak",
+        "_max_iops",
+        "_max_read_iops",
+        "_max_read_throughput",
+        "_max_throughput",
+        "_max_write_iops",
+        "_max_write_throughput",
+        "_outbound_average",
+        "_outbound_average_linkshare",
+        "_outbound_average_realtime",
+        "_outbound_average_upperlimit",
+        "_outbound_burst",
+        "_outbound_peak",
+        "_type",
+    )
 
     def __init__(
         self,
@@ -8120,6 +9609,20 @@ class Quota(Identified):
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``
     """
 
+    __slots__ = (
+        "_cluster_hard_limit_pct",
+        "_cluster_soft_limit_pct",
+        "_data_center",
+        "_disks",
+        "_permissions",
+        "_quota_cluster_limits",
+        "_quota_storage_limits",
+        "_storage_hard_limit_pct",
+        "_storage_soft_limit_pct",
+        "_users",
+        "_vms",
+    )
+
     def __init__(
         self,
         cluster_hard_limit_pct=None,
@@ -8184,6 +9687,15 @@ class QuotaClusterLimit(Identified):
         vcpu_usage: int, primitive, element ``<vcpu_usage>``
     """
 
+    __slots__ = (
+        "_cluster",
+        "_memory_limit",
+        "_memory_usage",
+        "_quota",
+        "_vcpu_limit",
+        "_vcpu_usage",
+    )
+
     def __init__(
         self,
         cluster=None,
@@ -8231,6 +9743,13 @@ class QuotaStorageLimit(Identified):
         usage: float, primitive, element ``<usage>``
     """
 
+    __slots__ = (
+        "_limit",
+        "_quota",
+        "_storage_domain",
+        "_usage",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -8266,6 +9785,11 @@ class Range(Struct):
         to: str, primitive, element ``<to>``
     """
 
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
+
     def __init__(
         self,
         from_=None,
@@ -8286,6 +9810,11 @@ class Rate(Struct):
         bytes: int, primitive, element ``<bytes>``
         period: int, primitive, element ``<period>``
     """
+
+    __slots__ = (
+        "_bytes",
+        "_period",
+    )
 
     def __init__(
         self,
@@ -8308,6 +9837,11 @@ class RegistrationAffinityGroupMapping(Struct):
         to: AffinityGroup, struct, element ``<to>``, link
     """
 
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
+
     def __init__(
         self,
         from_=None,
@@ -8329,6 +9863,11 @@ class RegistrationAffinityLabelMapping(Struct):
         to: AffinityLabel, struct, element ``<to>``, link
     """
 
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
+
     def __init__(
         self,
         from_=None,
@@ -8349,6 +9888,11 @@ class RegistrationClusterMapping(Struct):
         from_: Cluster, struct, element ``<from>``, link
         to: Cluster, struct, element ``<to>``, link
     """
+
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
 
     def __init__(
         self,
@@ -8375,6 +9919,16 @@ class RegistrationConfiguration(Struct):
         role_mappings: list[RegistrationRoleMapping], struct, element ``<role_mappings>`` of ``<registration_role_mapping>``
         vnic_profile_mappings: list[RegistrationVnicProfileMapping], struct, element ``<vnic_profile_mappings>`` of ``<registration_vnic_profile_mapping>``
     """
+
+    __slots__ = (
+        "_affinity_group_mappings",
+        "_affinity_label_mappings",
+        "_cluster_mappings",
+        "_domain_mappings",
+        "_lun_mappings",
+        "_role_mappings",
+        "_vnic_profile_mappings",
+    )
 
     def __init__(
         self,
@@ -8412,6 +9966,11 @@ class RegistrationDomainMapping(Struct):
         to: Domain, struct, element ``<to>``, link
     """
 
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
+
     def __init__(
         self,
         from_=None,
@@ -8432,6 +9991,11 @@ class RegistrationLunMapping(Struct):
         from_: Disk, struct, element ``<from>``, link
         to: Disk, struct, element ``<to>``, link
     """
+
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
 
     def __init__(
         self,
@@ -8454,6 +10018,11 @@ class RegistrationRoleMapping(Struct):
         to: Role, struct, element ``<to>``, link
     """
 
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
+
     def __init__(
         self,
         from_=None,
@@ -8474,6 +10043,11 @@ class RegistrationVnicProfileMapping(Struct):
         from_: VnicProfile, struct, element ``<from>``, link
         to: VnicProfile, struct, element ``<to>``, link
     """
+
+    __slots__ = (
+        "_from_",
+        "_to",
+    )
 
     def __init__(
         self,
@@ -8497,6 +10071,13 @@ class ReportedConfiguration(Struct):
         in_sync: bool, primitive, element ``<in_sync>``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = (
+        "_actual_value",
+        "_expected_value",
+        "_in_sync",
+        "_name",
+    )
 
     def __init__(
         self,
@@ -8530,6 +10111,13 @@ class ReportedDevice(Identified):
         type: ReportedDeviceType, enum, element ``<type>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_ips",
+        "_mac",
+        "_type",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -8566,6 +10154,11 @@ class RngDevice(Struct):
         source: RngSource, enum, element ``<source>``
     """
 
+    __slots__ = (
+        "_rate",
+        "_source",
+    )
+
     def __init__(
         self,
         rate=None,
@@ -8592,6 +10185,13 @@ class Role(Identified):
         permits: list[Permit], struct, element ``<permits>`` of ``<permit>``, link (rel ``permits``)
         user: User, struct, element ``<user>``, link
     """
+
+    __slots__ = (
+        "_administrative",
+        "_mutable",
+        "_permits",
+        "_user",
+    )
 
     def __init__(
         self,
@@ -8635,6 +10235,15 @@ class SchedulingPolicy(Identified):
         properties: list[Property], struct, element ``<properties>`` of ``<property>``
         weight: list[Weight], struct, element ``<weight>`` of ``<weight>``, link (rel ``weight``)
     """
+
+    __slots__ = (
+        "_balances",
+        "_default_policy",
+        "_filters",
+        "_locked",
+        "_properties",
+        "_weight",
+    )
 
     def __init__(
         self,
@@ -8683,6 +10292,13 @@ class SchedulingPolicyUnit(Identified):
         type: PolicyUnitType, enum, element ``<type>``
     """
 
+    __slots__ = (
+        "_enabled",
+        "_internal",
+        "_properties",
+        "_type",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -8717,6 +10333,10 @@ class SeLinux(Struct):
         mode: SeLinuxMode, enum, element ``<mode>``
     """
 
+    __slots__ = (
+        "_mode",
+    )
+
     def __init__(
         self,
         mode=None,
@@ -8734,6 +10354,11 @@ class SerialNumber(Struct):
         policy: SerialNumberPolicy, enum, element ``<policy>``
         value: str, primitive, element ``<value>``
     """
+
+    __slots__ = (
+        "_policy",
+        "_value",
+    )
 
     def __init__(
         self,
@@ -8762,6 +10387,14 @@ class Session(Identified):
         user: User, struct, element ``<user>``, link
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_console_user",
+        "_ip",
+        "_protocol",
+        "_user",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -8801,6 +10434,11 @@ class SkipIfConnectivityBroken(Struct):
         threshold: int, primitive, element ``<threshold>``
     """
 
+    __slots__ = (
+        "_enabled",
+        "_threshold",
+    )
+
     def __init__(
         self,
         enabled=None,
@@ -8820,6 +10458,10 @@ class SkipIfSdActive(Struct):
     Attributes:
         enabled: bool, primitive, element ``<enabled>``
     """
+
+    __slots__ = (
+        "_enabled",
+    )
 
     def __init__(
         self,
@@ -8926,6 +10568,48 @@ class Vm(VmBase):
         vm_pool: VmPool, struct, element ``<vm_pool>``, link
         watchdogs: list[Watchdog], struct, element ``<watchdogs>`` of ``<watchdog>``, link (rel ``watchdogs``)
     """
+
+    __slots__ = (
+        "_affinity_labels",
+        "_applications",
+        "_cdroms",
+        "_disk_attachments",
+        "_dynamic_cpu",
+        "_external_host_provider",
+        "_floppies",
+        "_fqdn",
+        "_graphics_consoles",
+        "_guest_operating_system",
+        "_guest_time_zone",
+        "_has_illegal_images",
+        "_host",
+        "_host_devices",
+        "_instance_type",
+        "_katello_errata",
+        "_mediated_devices",
+        "_next_run_configuration_exists",
+        "_nics",
+        "_numa_nodes",
+        "_numa_tune_mode",
+        "_original_template",
+        "_payloads",
+        "_permissions",
+        "_reported_devices",
+        "_run_once",
+        "_sessions",
+        "_snapshots",
+        "_start_time",
+        "_statistics",
+        "_status",
+        "_status_detail",
+        "_stop_reason",
+        "_stop_time",
+        "_tags",
+        "_template",
+        "_use_latest_template_version",
+        "_vm_pool",
+        "_watchdogs",
+    )
 
     def __init__(
         self,
@@ -9255,6 +10939,15 @@ class Snapshot(Vm):
         watchdogs: list[Watchdog], struct, element ``<watchdogs>`` of ``<watchdog>``, link (rel ``watchdogs``)
     """
 
+    __slots__ = (
+        "_date",
+        "_disks",
+        "_persist_memorystate",
+        "_snapshot_status",
+        "_snapshot_type",
+        "_vm",
+    )
+
     def __init__(
         self,
         affinity_labels=None,
@@ -9468,6 +11161,11 @@ class SpecialObjects(Struct):
         root_tag: Tag, struct, element ``<root_tag>``, link
     """
 
+    __slots__ = (
+        "_blank_template",
+        "_root_tag",
+    )
+
     def __init__(
         self,
         blank_template=None,
@@ -9488,6 +11186,11 @@ class Spm(Struct):
         priority: int, primitive, element ``<priority>``
         status: SpmStatus, enum, element ``<status>``
     """
+
+    __slots__ = (
+        "_priority",
+        "_status",
+    )
 
     def __init__(
         self,
@@ -9516,6 +11219,14 @@ class Ssh(Identified):
         public_key: str, primitive, element ``<public_key>``
         user: User, struct, element ``<user>``
     """
+
+    __slots__ = (
+        "_authentication_method",
+        "_fingerprint",
+        "_port",
+        "_public_key",
+        "_user",
+    )
 
     def __init__(
         self,
@@ -9559,6 +11270,11 @@ class SshPublicKey(Identified):
         user: User, struct, element ``<user>``, link
     """
 
+    __slots__ = (
+        "_content",
+        "_user",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -9586,6 +11302,10 @@ class Sso(Struct):
     Attributes:
         methods: list[Method], struct, element ``<methods>`` of ``<method>``
     """
+
+    __slots__ = (
+        "_methods",
+    )
 
     def __init__(
         self,
@@ -9619,6 +11339,22 @@ class Statistic(Identified):
         values: list[Value], struct, element ``<values>`` of ``<value>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_brick",
+        "_disk",
+        "_gluster_volume",
+        "_host",
+        "_host_nic",
+        "_host_numa_node",
+        "_kind",
+        "_nic",
+        "_step",
+        "_type",
+        "_unit",
+        "_values",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -9696,6 +11432,21 @@ class Step(Identified):
         type: StepEnum, enum, element ``<type>``
     """
 
+    __slots__ = (
+        "_end_time",
+        "_execution_host",
+        "_external",
+        "_external_type",
+        "_job",
+        "_number",
+        "_parent_step",
+        "_progress",
+        "_start_time",
+        "_statistics",
+        "_status",
+        "_type",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -9772,6 +11523,24 @@ class StorageConnection(Identified):
         vfs_type: str, primitive, element ``<vfs_type>``
     """
 
+    __slots__ = (
+        "_address",
+        "_gluster_volume",
+        "_host",
+        "_mount_options",
+        "_nfs_retrans",
+        "_nfs_timeo",
+        "_nfs_version",
+        "_password",
+        "_path",
+        "_port",
+        "_portal",
+        "_target",
+        "_type",
+        "_username",
+        "_vfs_type",
+    )
+
     def __init__(
         self,
         address=None,
@@ -9846,6 +11615,13 @@ class StorageConnectionExtension(Identified):
         username: str, primitive, element ``<username>``
     """
 
+    __slots__ = (
+        "_host",
+        "_password",
+        "_target",
+        "_username",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -9912,6 +11688,39 @@ class StorageDomain(Identified):
         warning_low_space_indicator: int, primitive, element ``<warning_low_space_indicator>``
         wipe_after_delete: bool, primitive, element ``<wipe_after_delete>``
     """
+
+    __slots__ = (
+        "_available",
+        "_backup",
+        "_block_size",
+        "_committed",
+        "_critical_space_action_blocker",
+        "_data_center",
+        "_data_centers",
+        "_discard_after_delete",
+        "_disk_profiles",
+        "_disk_snapshots",
+        "_disks",
+        "_external_status",
+        "_files",
+        "_host",
+        "_images",
+        "_import_",
+        "_master",
+        "_permissions",
+        "_status",
+        "_storage",
+        "_storage_connections",
+        "_storage_format",
+        "_supports_discard",
+        "_supports_discard_zeroes_data",
+        "_templates",
+        "_type",
+        "_used",
+        "_vms",
+        "_warning_low_space_indicator",
+        "_wipe_after_delete",
+    )
 
     def __init__(
         self,
@@ -10025,6 +11834,10 @@ class StorageDomainLease(Struct):
         storage_domain: StorageDomain, struct, element ``<storage_domain>``, link
     """
 
+    __slots__ = (
+        "_storage_domain",
+    )
+
     def __init__(
         self,
         storage_domain=None,
@@ -10045,6 +11858,10 @@ class SystemOption(Identified):
         name: str, primitive, element ``<name>``
         values: list[SystemOptionValue], struct, element ``<values>`` of ``<system_option_value>``
     """
+
+    __slots__ = (
+        "_values",
+    )
 
     def __init__(
         self,
@@ -10071,6 +11888,11 @@ class SystemOptionValue(Struct):
         value: str, primitive, element ``<value>``
         version: str, primitive, element ``<version>``
     """
+
+    __slots__ = (
+        "_value",
+        "_version",
+    )
 
     def __init__(
         self,
@@ -10100,6 +11922,15 @@ class Tag(Identified):
         user: User, struct, element ``<user>``, link
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_group",
+        "_host",
+        "_parent",
+        "_template",
+        "_user",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -10143,6 +11974,12 @@ class TemplateVersion(Struct):
         version_number: int, primitive, element ``<version_number>``
     """
 
+    __slots__ = (
+        "_base_template",
+        "_version_name",
+        "_version_number",
+    )
+
     def __init__(
         self,
         base_template=None,
@@ -10167,6 +12004,11 @@ class Ticket(Struct):
         value: str, primitive, element ``<value>``
     """
 
+    __slots__ = (
+        "_expiry",
+        "_value",
+    )
+
     def __init__(
         self,
         expiry=None,
@@ -10188,6 +12030,11 @@ class TimeZone(Struct):
         utc_offset: str, primitive, element ``<utc_offset>``
     """
 
+    __slots__ = (
+        "_name",
+        "_utc_offset",
+    )
+
     def __init__(
         self,
         name=None,
@@ -10207,6 +12054,10 @@ class TransparentHugePages(Struct):
     Attributes:
         enabled: bool, primitive, element ``<enabled>``
     """
+
+    __slots__ = (
+        "_enabled",
+    )
 
     def __init__(
         self,
@@ -10229,6 +12080,11 @@ class UnmanagedNetwork(Identified):
         id: str, primitive, XML attribute ``id``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = (
+        "_host",
+        "_host_nic",
+    )
 
     def __init__(
         self,
@@ -10258,6 +12114,11 @@ class Usb(Struct):
         enabled: bool, primitive, element ``<enabled>``
         type: UsbType, enum, element ``<type>``
     """
+
+    __slots__ = (
+        "_enabled",
+        "_type",
+    )
 
     def __init__(
         self,
@@ -10298,6 +12159,26 @@ class User(Identified):
         user_name: str, primitive, element ``<user_name>``
         user_options: list[Property], struct, element ``<user_options>`` of ``<property>``
     """
+
+    __slots__ = (
+        "_department",
+        "_domain",
+        "_domain_entry_id",
+        "_email",
+        "_groups",
+        "_last_name",
+        "_logged_in",
+        "_namespace",
+        "_options",
+        "_password",
+        "_permissions",
+        "_principal",
+        "_roles",
+        "_ssh_public_keys",
+        "_tags",
+        "_user_name",
+        "_user_options",
+    )
 
     def __init__(
         self,
@@ -10377,6 +12258,11 @@ class UserOption(Identified):
         user: User, struct, element ``<user>``, link
     """
 
+    __slots__ = (
+        "_content",
+        "_user",
+    )
+
     def __init__(
         self,
         comment=None,
@@ -10406,6 +12292,11 @@ class Value(Struct):
         detail: str, primitive, element ``<detail>``
     """
 
+    __slots__ = (
+        "_datum",
+        "_detail",
+    )
+
     def __init__(
         self,
         datum=None,
@@ -10426,6 +12317,11 @@ class VcpuPin(Struct):
         cpu_set: str, primitive, element ``<cpu_set>``
         vcpu: int, primitive, element ``<vcpu>``
     """
+
+    __slots__ = (
+        "_cpu_set",
+        "_vcpu",
+    )
 
     def __init__(
         self,
@@ -10449,6 +12345,8 @@ class Vendor(Identified):
         id: str, primitive, XML attribute ``id``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -10478,6 +12376,14 @@ class Version(Identified):
         name: str, primitive, element ``<name>``
         revision: int, primitive, element ``<revision>``
     """
+
+    __slots__ = (
+        "_build",
+        "_full_version",
+        "_major",
+        "_minor",
+        "_revision",
+    )
 
     def __init__(
         self,
@@ -10516,6 +12422,10 @@ class VirtioScsi(Struct):
         enabled: bool, primitive, element ``<enabled>``
     """
 
+    __slots__ = (
+        "_enabled",
+    )
+
     def __init__(
         self,
         enabled=None,
@@ -10544,6 +12454,12 @@ class VirtualNumaNode(NumaNode):
         statistics: list[Statistic], struct, element ``<statistics>`` of ``<statistic>``, link (rel ``statistics``)
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_numa_node_pins",
+        "_numa_tune_mode",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -10588,6 +12504,10 @@ class Vlan(Struct):
         id: int, primitive, XML attribute ``id``
     """
 
+    __slots__ = (
+        "_id",
+    )
+
     def __init__(
         self,
         id=None,
@@ -10612,6 +12532,10 @@ class VmMediatedDevice(Device):
         vm: Vm, struct, element ``<vm>``, link
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
+
+    __slots__ = (
+        "_spec_params",
+    )
 
     def __init__(
         self,
@@ -10646,6 +12570,11 @@ class VmPlacementPolicy(Struct):
         affinity: VmAffinity, enum, element ``<affinity>``
         hosts: list[Host], struct, element ``<hosts>`` of ``<host>``, link (rel ``hosts``)
     """
+
+    __slots__ = (
+        "_affinity",
+        "_hosts",
+    )
 
     def __init__(
         self,
@@ -10685,6 +12614,25 @@ class VmPool(Identified):
         use_latest_template_version: bool, primitive, element ``<use_latest_template_version>``
         vm: Vm, struct, element ``<vm>``, link
     """
+
+    __slots__ = (
+        "_auto_storage_select",
+        "_cluster",
+        "_display",
+        "_instance_type",
+        "_max_user_vms",
+        "_permissions",
+        "_prestarted_vms",
+        "_rng_device",
+        "_size",
+        "_soundcard_enabled",
+        "_stateful",
+        "_template",
+        "_tpm_enabled",
+        "_type",
+        "_use_latest_template_version",
+        "_vm",
+    )
 
     def __init__(
         self,
@@ -10758,6 +12706,12 @@ class VmSummary(Struct):
         total: int, primitive, element ``<total>``
     """
 
+    __slots__ = (
+        "_active",
+        "_migrating",
+        "_total",
+    )
+
     def __init__(
         self,
         active=None,
@@ -10780,6 +12734,10 @@ class VnicPassThrough(Struct):
     Attributes:
         mode: VnicPassThroughMode, enum, element ``<mode>``
     """
+
+    __slots__ = (
+        "_mode",
+    )
 
     def __init__(
         self,
@@ -10809,6 +12767,18 @@ class VnicProfile(Identified):
         port_mirroring: bool, primitive, element ``<port_mirroring>``
         qos: Qos, struct, element ``<qos>``, link
     """
+
+    __slots__ = (
+        "_custom_properties",
+        "_failover",
+        "_migratable",
+        "_network",
+        "_network_filter",
+        "_pass_through",
+        "_permissions",
+        "_port_mirroring",
+        "_qos",
+    )
 
     def __init__(
         self,
@@ -10861,6 +12831,12 @@ class VnicProfileMapping(Struct):
         target_vnic_profile: VnicProfile, struct, element ``<target_vnic_profile>``, link
     """
 
+    __slots__ = (
+        "_source_network_name",
+        "_source_network_profile_name",
+        "_target_vnic_profile",
+    )
+
     def __init__(
         self,
         source_network_name=None,
@@ -10885,6 +12861,12 @@ class VolumeGroup(Struct):
         logical_units: list[LogicalUnit], struct, element ``<logical_units>`` of ``<logical_unit>``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = (
+        "_id",
+        "_logical_units",
+        "_name",
+    )
 
     def __init__(
         self,
@@ -10917,6 +12899,11 @@ class Watchdog(Device):
         vm: Vm, struct, element ``<vm>``, link
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
+
+    __slots__ = (
+        "_action",
+        "_model",
+    )
 
     def __init__(
         self,
@@ -10959,6 +12946,12 @@ class Weight(Identified):
         scheduling_policy: SchedulingPolicy, struct, element ``<scheduling_policy>``, link
         scheduling_policy_unit: SchedulingPolicyUnit, struct, element ``<scheduling_policy_unit>``, link
     """
+
+    __slots__ = (
+        "_factor",
+        "_scheduling_policy",
+        "_scheduling_policy_unit",
+    )
 
     def __init__(
         self,

@@ -5,9 +5,9 @@ The tables are generated from the API model (``ovirtsdk4/_schema.py``) and regis
 with ``Schema.struct``; ``Schema.seal`` resolves the references between types. One small
 loop then reads any struct (``read_struct``) and one writes any struct (``write_struct``):
 
-* objects are made without ``__init__`` and without the checking setters: a copy of the
-  type's template dict (every ``_name`` key, ``None``, in constructor order) becomes the
-  instance ``__dict__`` (API.md T-2), and parsed values are stored into it;
+* objects are made without ``__init__`` and without the checking setters: each parsed value
+  goes straight into the object's ``_name`` slot (``ovirtsdk4/_bases.py``), at the offset that
+  the slot's member descriptor gives, and the slots left empty get ``None``;
 * child tags are found through a small open-addressing hash table of the type's tags, on the
   borrowed name the cursor gives; unknown children are skipped with their subtree;
 * ``<link rel=... href=...>`` children become empty ``List`` objects with that ``href`` (or set
@@ -16,9 +16,9 @@ loop then reads any struct (``read_struct``) and one writes any struct (``write_
   members, then the link members, each group in model order (API.md W-4).
 """
 
-from cpython.dict cimport PyDict_Copy, PyDict_GetItem, PyDict_Next, PyDict_SetItem
 from cpython.list cimport PyList_Append
-from cpython.object cimport PyObject, PyObject_GenericSetAttr, PyTypeObject
+from cpython.object cimport PyObject, PyObject_TypeCheck, PyTypeObject
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport calloc, free
 from libc.string cimport strcmp
@@ -36,12 +36,22 @@ from ovirtsdk4._xml.xmlstring cimport xmlChar
 
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object text, Py_ssize_t* size) except NULL
-    dict PyObject_GenericGetDict(object obj, void* context)
-    int PyObject_GenericSetDict(object obj, object value, void* context) except -1
+
+    ctypedef struct PyMemberDef:
+        int type
+        Py_ssize_t offset
+        int flags
+
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
+
+cdef extern from "structmember.h":
+    int T_OBJECT_EX
+    int READONLY
 
 import enum as _enum
 import gc as _gc
-from sys import intern as _intern
+from types import MemberDescriptorType as _MemberDescriptor
 
 from ovirtsdk4._bases import List
 from ovirtsdk4.error import XmlValueError
@@ -68,20 +78,51 @@ cdef dict _KINDS = {
 }
 
 cdef object _List = List
-
-# CPython shares the attribute names of a class among its instances (each instance then holds
-# only a small array of values) for at most this many names (SHARED_KEYS_MAX_SIZE).
-cdef Py_ssize_t _SHARED_KEYS_MAX = 30
 cdef tuple _NO_ARGS = ()
 cdef object _Enum = _enum.Enum
-cdef str _HREF = "_href"
+
+
+cdef Py_ssize_t _slot_offset(type cls, str name) except -1:
+    """The offset in ``cls`` instances of the object slot ``name`` (a ``__slots__`` entry of
+    ``cls`` or of a base)."""
+    descriptor = getattr(cls, name, None)
+    if type(descriptor) is not _MemberDescriptor:
+        raise TypeError(f"{cls.__name__}.{name} is not a slot")
+    cdef PyMemberDef* member = (<PyMemberDescrObject*>descriptor).d_member
+    if member.type != T_OBJECT_EX or member.flags & READONLY:
+        raise TypeError(f"{cls.__name__}.{name} is not a writable object slot")
+    return member.offset
+
+
+cdef Py_ssize_t _LIST_HREF = _slot_offset(List, "_href")
+
+
+cdef inline PyObject** _slot(object obj, Py_ssize_t offset) noexcept:
+    return <PyObject**>(<char*><PyObject*>obj + offset)
+
+
+cdef inline void _put(object obj, Py_ssize_t offset, object value) noexcept:
+    """Stores ``value`` in the slot at ``offset`` of ``obj``, dropping what it held."""
+    cdef PyObject** slot = _slot(obj, offset)
+    cdef PyObject* old = slot[0]
+    Py_INCREF(value)
+    slot[0] = <PyObject*>value
+    Py_XDECREF(old)
+
+
+cdef inline object _get(object obj, Py_ssize_t offset):
+    """The value in the slot at ``offset`` of ``obj``; ``None`` for an empty slot."""
+    cdef PyObject* value = _slot(obj, offset)[0]
+    if value == NULL:
+        return None
+    return <object>value
 
 
 cdef class Member:
     """One member of a struct type, as read from and written to XML."""
 
     cdef readonly str name            # python name
-    cdef readonly str storage         # key in the instance __dict__
+    cdef readonly str storage         # slot name, ``_`` + name
     cdef bytes _tag                   # element or attribute name, UTF-8
     cdef bytes _item_tag              # lists: the item element name
     cdef readonly int kind
@@ -90,7 +131,7 @@ cdef class Member:
     cdef readonly bint is_attribute
     cdef readonly str link_rel
     cdef readonly object target_name  # struct or enum class name
-    cdef readonly Py_ssize_t index    # position in the type's template
+    cdef readonly Py_ssize_t offset   # of the slot in the type's instances
     cdef readonly StructInfo struct   # K_STRUCT: the item type
     cdef dict enum_values             # K_ENUM: wire value -> member
     cdef dict enum_values_folded      # K_ENUM: lower-cased wire value -> member (attributes)
@@ -105,17 +146,16 @@ cdef class Member:
 
 
 cdef class StructInfo:
-    """A struct type's tables: its class, tags, template dict, members and tag index."""
+    """A struct type's tables: its class, tags, slots, members and tag index."""
 
     cdef readonly object cls
     cdef readonly str tag
     cdef readonly str plural
     cdef bytes _tag
     cdef bytes _plural
-    cdef dict template                # every __dict__ key -> None, in constructor order
-    cdef tuple keys                   # the same keys
-    cdef list nones                   # as many Nones
-    cdef bint compact                 # few enough attributes for CPython's shared keys
+    cdef Py_ssize_t* _offsets         # every slot of the type's instances
+    cdef Py_ssize_t _count
+    cdef Py_ssize_t _href             # offset of the ``_href`` slot
     cdef readonly tuple members
     cdef tuple elements               # element members in write order: plain, then links
     cdef Member id_member             # the ``id`` XML attribute, or None
@@ -128,6 +168,18 @@ cdef class StructInfo:
     def __dealloc__(self):
         free(self._keys)
         free(self._slots)
+        free(self._offsets)
+
+    cdef int _locate(self, tuple keys) except -1:
+        cdef Py_ssize_t i
+        self._offsets = <Py_ssize_t*>calloc(len(keys) + 1, sizeof(Py_ssize_t))
+        if self._offsets == NULL:
+            raise MemoryError()
+        for i in range(len(keys)):
+            self._offsets[i] = _slot_offset(self.cls, keys[i])
+        self._count = len(keys)
+        self._href = _slot_offset(self.cls, "_href")
+        return 0
 
     cdef int _index(self) except -1:
         cdef Py_ssize_t size = 8
@@ -170,9 +222,7 @@ cdef inline uint32_t _hash(const char* s) noexcept:
 
 cdef object _new_list(object href):
     cdef object result = _List.__new__(_List)
-    # A dict of its own: setting ``_href`` as an attribute would give this ``list`` subclass a
-    # 30-slot shared-keys value array, 150 bytes more per list (~20 link lists per VM).
-    PyObject_GenericSetDict(result, {_HREF: href}, NULL)
+    _put(result, _LIST_HREF, href)
     return result
 
 
@@ -244,21 +294,25 @@ cdef object read_struct(Cursor c, StructInfo info, bint reference):
     """Reads the element the cursor is on (whatever its tag) as an ``info`` object and moves
     past it. ``reference``: a struct member, typically a reference (``<cluster href id/>``)
     that many items of a list repeat, so its ``href`` and ``id`` strings are shared."""
-    cdef list values = list(info.nones)
+    cdef type cls = info.cls
+    # Every slot starts empty (NULL); the ones no element fills get None at the end.
+    cdef object obj = (<PyTypeObject*>cls).tp_new(cls, <PyObject*>_NO_ARGS, NULL)
     cdef const xmlChar* name
     cdef Member m
     cdef list links = None
     cdef object href
+    cdef PyObject** slot
+    cdef Py_ssize_t i
     if c.has_attributes():
-        values[0] = c.shared_attr(b"href") if reference else c.attr(b"href")
+        _put(obj, info._href, c.shared_attr(b"href") if reference else c.attr(b"href"))
         if info.id_member is not None:
-            values[info.id_member.index] = _read_id(c, info.id_member, reference)
+            _put(obj, info.id_member.offset, _read_id(c, info.id_member, reference))
     if c.enter():
         while c.next_start():
             name = c.name()
             m = info.find(<const char*>name)
             if m is not None:
-                values[m.index] = _read_member(c, m)
+                _put(obj, m.offset, _read_member(c, m))
                 continue
             if strcmp(<const char*>name, b"link") == 0 and info.links:
                 m = info.links.get(c.attr(b"rel"))
@@ -271,37 +325,16 @@ cdef object read_struct(Cursor c, StructInfo info, bint reference):
         c.leave()
     if links is not None:
         for m, href in links:
-            current = values[m.index]
+            current = _get(obj, m.offset)
             if isinstance(current, _List):
-                current._href = href
+                _put(current, _LIST_HREF, href)
             else:
-                values[m.index] = _new_list(href)
-    return _build(info, values)
-
-
-cdef object _build(StructInfo info, list values):
-    """The ``info`` object whose attributes are ``values``, in template order.
-
-    Types with few attributes get them one by one, in the order their constructor sets them,
-    so that CPython keeps them in the compact shared-key layout of the class (no dict of
-    their own until ``vars()`` asks for one). Larger types exceed what CPython shares per
-    class, so they get a copy of the type's template dict, filled in."""
-    cdef type cls = info.cls
-    cdef object obj = (<PyTypeObject*>cls).tp_new(cls, <PyObject*>_NO_ARGS, NULL)
-    cdef tuple keys = info.keys
-    cdef Py_ssize_t i
-    cdef dict attributes
-    cdef object value
-    if info.compact:
-        for i in range(len(keys)):
-            PyObject_GenericSetAttr(obj, keys[i], values[i])
-        return obj
-    attributes = PyDict_Copy(info.template)
-    for i in range(len(keys)):
-        value = values[i]
-        if value is not None:
-            PyDict_SetItem(attributes, keys[i], value)
-    obj.__dict__ = attributes
+                _put(obj, m.offset, _new_list(href))
+    for i in range(info._count):
+        slot = _slot(obj, info._offsets[i])
+        if slot[0] == NULL:
+            Py_INCREF(None)
+            slot[0] = <PyObject*>None
     return obj
 
 
@@ -427,65 +460,34 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     return e.end()
 
 
-cdef inline object _stored(object obj, dict attributes, str storage):
-    """``getattr(obj, storage)``, from ``attributes`` (the instance dict) when it is given and
-    holds the key; getattr's own error otherwise."""
-    cdef PyObject* found
-    if attributes is not None:
-        found = PyDict_GetItem(attributes, storage)
-        if found != NULL:
-            return <object>found
+cdef inline object _stored(object obj, Py_ssize_t offset, str storage, bint slotted):
+    """The attribute ``storage`` of ``obj``: read from its slot when ``slotted`` and the slot
+    is set, else by ``getattr`` (whose error names an attribute that was deleted)."""
+    cdef PyObject* value
+    if slotted:
+        value = _slot(obj, offset)[0]
+        if value != NULL:
+            return <object>value
     return getattr(obj, storage)
 
 
-cdef list _values_in_template_order(dict attributes, StructInfo info):
-    """The instance dict's values by template index, when its keys are exactly the template's
-    in constructor order (so for every object this package built, whether by a constructor
-    or by reading); None otherwise. One pass over the dict instead of a lookup per member."""
-    cdef tuple keys = info.keys
-    cdef Py_ssize_t count = len(keys)
-    cdef Py_ssize_t position = 0
-    cdef Py_ssize_t i = 0
-    cdef PyObject* key
-    cdef PyObject* value
-    cdef list values
-    if len(attributes) != count:
-        return None
-    values = list(info.nones)
-    while PyDict_Next(attributes, &position, &key, &value):
-        # The keys are interned, like the attribute names of the generated constructors, so
-        # the same name is the same object.
-        if key != <PyObject*>keys[i]:
-            return None
-        values[i] = <object>value
-        i += 1
-    return values
-
-
 cdef int write_struct(Emitter e, object obj, StructInfo info, const char* tag) except -1:
-    """Writes ``obj`` as an ``info`` element named ``tag``."""
+    """Writes ``obj`` as an ``info`` element named ``tag``. An instance of the type (or of a
+    subclass) is read slot by slot; any other object, attribute by attribute."""
     cdef Member m
     cdef object value
-    cdef dict attributes = None
-    cdef list values = None
-    if not info.compact:
-        # Instances of large types always have a real ``__dict__`` (more attributes than
-        # CPython keeps inline), so reading it directly saves a generic attribute lookup per
-        # member. Small types keep getattr: asking for their ``__dict__`` would make CPython
-        # build one for good.
-        attributes = PyObject_GenericGetDict(obj, NULL)
-        values = _values_in_template_order(attributes, info)
+    cdef bint slotted = PyObject_TypeCheck(obj, <PyTypeObject*>info.cls)
     e.start_c(tag)
-    value = values[0] if values is not None else _stored(obj, attributes, _HREF)
+    value = _stored(obj, info._href, "_href", slotted)
     if value is not None:
         e.attribute_c(b"href", value)
     if info.id_member is not None:
         m = info.id_member
-        value = values[m.index] if values is not None else _stored(obj, attributes, m.storage)
+        value = _stored(obj, m.offset, m.storage, slotted)
         if value is not None:
             e.attribute_c(b"id", _render(m, value))
     for m in info.elements:
-        value = values[m.index] if values is not None else _stored(obj, attributes, m.storage)
+        value = _stored(obj, m.offset, m.storage, slotted)
         if value is not None:
             _write_member(e, m, value)
     return e.end()
@@ -541,22 +543,18 @@ cdef class Schema:
         info.cls = cls
         info.tag, info.plural = tag, plural
         info._tag, info._plural = tag.encode("utf-8"), plural.encode("utf-8")
-        template = tuple(_intern(key) for key in template)
-        info.template = dict.fromkeys(template)
-        info.keys = template
-        info.nones = [None] * len(template)
-        info.compact = len(template) <= _SHARED_KEYS_MAX
+        info._locate(template)
         for name, xml_tag, kind, target, is_list, item_tag, is_link, link_rel, is_attr in members:
             m = Member.__new__(Member)
             m.name = name
-            m.storage = _intern("_" + name)
+            m.storage = "_" + name
             m._tag = xml_tag.encode("utf-8")
             m._item_tag = item_tag.encode("utf-8") if item_tag is not None else None
             m.kind = _KINDS[kind]
             m.is_list, m.is_link, m.is_attribute = is_list, is_link, is_attr
             m.link_rel = link_rel
             m.target_name = target
-            m.index = template.index(m.storage)
+            m.offset = _slot_offset(cls, m.storage)
             built.append(m)
         info.members = tuple(built)
         info.elements = tuple(

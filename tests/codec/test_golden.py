@@ -376,7 +376,7 @@ def test_parse_enum_never_raises():
     assert Reader.parse_enum(types.VmStatus, "nope") is None
 
 
-def test_write_objects_whose_dict_was_reordered_or_extended():
+def test_write_objects_with_extra_or_deleted_attributes():
     vm = types.Vm(name="a", memory=1)
     del vm._name
     vm.name = "b"
@@ -386,3 +386,18 @@ def test_write_objects_whose_dict_was_reordered_or_extended():
     del cluster._name
     with pytest.raises(AttributeError):
         Writer.write(cluster)
+
+
+def test_write_objects_of_another_type_by_their_attributes():
+    class Duck:
+        _href = None
+        _id = "n1"
+
+        def __getattr__(self, name):
+            return "eth0" if name == "_name" else None
+
+    assert Writer.write(types.Vm(nics=[Duck()])) == (
+        '<vm><nics><nic id="n1"><name>eth0</name></nic></nics></vm>'
+    )
+    with pytest.raises(AttributeError):
+        Writer.write(types.Vm(nics=[types.Disk(name="d")]))

@@ -6,6 +6,8 @@ import datetime
 import enum
 import inspect
 import pickle
+import sys
+import weakref
 
 import pytest
 
@@ -223,3 +225,75 @@ def test_class_docstring_states_the_structure():
     assert "<vm>" in doc and "<vms>" in doc
     assert "disk_attachments: list[DiskAttachment], struct" in doc
     assert "link (rel ``diskattachments``)" in doc
+
+
+def test_vars_is_a_view_whose_changes_reach_the_object():
+    vm = types.Vm(name="a")
+    view = vars(vm)
+    assert type(view) is not dict and isinstance(view, dict)
+    view["_name"] = "b"
+    view.update({"_memory": 1}, _description="d")
+    view |= {"_comment": "c"}
+    assert (vm.name, vm.memory, vm.description, vm.comment) == ("b", 1, "d", "c")
+    assert view.pop("_fqdn") is None and "_fqdn" not in vars(vm)
+    with pytest.raises(AttributeError):
+        _ = vm.fqdn
+    assert view.pop("_fqdn", "gone") == "gone"
+    with pytest.raises(KeyError):
+        view.pop("_fqdn")
+    assert view.setdefault("_fqdn", "h") == "h" and vm.fqdn == "h"
+    assert view.setdefault("_fqdn", "other") == "h" and vm.fqdn == "h"
+    del view["_comment"]
+    with pytest.raises(KeyError):
+        del view["_comment"]
+    assert "_comment" not in vars(vm)
+    vm.comment = "back"
+    assert vars(vm)["_comment"] == "back" and list(vars(vm)) == list(vars(types.Vm()))
+
+
+def test_attributes_a_script_adds_are_kept_listed_and_copied():
+    vm = types.Vm(name="a")
+    vm.note = "mine"
+    vars(vm)["other"] = 2
+    assert list(vars(vm))[-2:] == ["note", "other"] and vm.other == 2
+    for clone in (
+        copy.copy(vm),
+        copy.deepcopy(vm),
+        pickle.loads(pickle.dumps(vm)),
+        pickle.loads(pickle.dumps(vm, protocol=0)),
+    ):
+        assert vars(clone) == vars(vm) and clone.note == "mine"
+    assert vars(vm).popitem() == ("other", 2) and not hasattr(vm, "other")
+    empty = types.Vm()
+    vars(empty).clear()
+    assert vars(empty) == {}
+    with pytest.raises(AttributeError):
+        _ = empty.name
+    with pytest.raises(KeyError):
+        vars(empty).popitem()
+
+
+def test_attributes_live_in_slots_without_a_dict_per_object():
+    cluster = types.Cluster(id="c")
+    assert types.Cluster.__dict__["__slots__"] == tuple(
+        key for key in vars(cluster) if key in types.Cluster.__dict__["__slots__"]
+    )
+    small, large = types.CpuTopology(cores=1), types.Vm()
+    # Each attribute costs one pointer: no dict entry, no dict table.
+    assert sys.getsizeof(large) - sys.getsizeof(small) == 8 * (len(vars(large)) - len(vars(small)))
+
+
+def test_subclasses_and_weak_references_work_as_with_plain_objects():
+    class MyVm(types.Vm):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.extra = 1
+
+    mine = MyVm(name="a")
+    assert list(vars(mine))[-1] == "extra" and vars(mine)["_name"] == "a"
+    nics = ovirtsdk4.List("/n")
+    assert weakref.ref(mine)() is mine and weakref.ref(nics)() is nics
+    nics.tag = "t"
+    assert vars(nics) == {"_href": "/n", "tag": "t"}
+    clone = pickle.loads(pickle.dumps(nics))
+    assert (type(clone), clone.href, clone.tag) == (ovirtsdk4.List, "/n", "t")

@@ -2,8 +2,8 @@
 # Model sha256: ddeda7e18c3176470f43cb313e607b8c2b64a688cfcf8e96cc0e628b5bd8a1fc
 """Every struct and enum type of the oVirt Engine API.
 
-Struct classes take each attribute as an optional keyword argument and store it in the instance
-``__dict__`` under ``_<name>``; enum classes are ``enum.Enum`` subclasses whose ``str()`` is the
+Struct classes take each attribute as an optional keyword argument and store it in a slot named
+``_<name>``, which ``vars()`` lists (``ovirtsdk4/_bases.py``); enum classes are ``enum.Enum`` subclasses whose ``str()`` is the
 wire value.
 """
 
@@ -29,6 +29,11 @@ class Gadget(Struct):
         usages: list[WidgetStatus], enum, element ``<usages>`` of ``<usage>``
     """
 
+    __slots__ = (
+        "_size",
+        "_usages",
+    )
+
     def __init__(
         self,
         size=None,
@@ -49,6 +54,11 @@ class Identified(Struct):
         id: str, primitive, XML attribute ``id``
         name: str, primitive, element ``<name>``
     """
+
+    __slots__ = (
+        "_id",
+        "_name",
+    )
 
     def __init__(
         self,
@@ -75,6 +85,14 @@ class Widget(Identified):
         status: WidgetStatus, enum, element ``<status>``
         tags: list[str], primitive, element ``<tags>`` of ``<tag>``
     """
+
+    __slots__ = (
+        "_from_",
+        "_owner",
+        "_parts",
+        "_status",
+        "_tags",
+    )
 
     def __init__(
         self,
