@@ -315,7 +315,7 @@ cdef object read_struct(Cursor c, StructInfo info, bint reference):
                 _put(obj, m.offset, _read_member(c, m))
                 continue
             if strcmp(<const char*>name, b"link") == 0 and info.links:
-                m = info.links.get(c.attr(b"rel"))
+                m = info.links.get(c.shared_attr(b"rel"))
                 href = c.attr(b"href")
                 if m is not None and href is not None:
                     if links is None:

@@ -36,10 +36,19 @@ from ovirtsdk4._xml.xmlwriter cimport xmlTextWriterPtr
 
 
 # Parse primitives over a UTF-8 byte range; each raises ValueError with the official message.
+from cpython.object cimport PyObject
+
 cdef object parse_boolean_c(const char* s, Py_ssize_t n)
 cdef object parse_integer_c(const char* s, Py_ssize_t n)
 cdef object parse_decimal_c(const char* s, Py_ssize_t n)
 cdef object parse_date_c(const char* s, Py_ssize_t n)
+
+
+# An entry of a cursor's table of shared strings: ``text`` (owned, ASCII) and the hash of its
+# bytes; ``text`` is NULL in a free entry.
+cdef struct _Shared:
+    size_t hash
+    PyObject* text
 
 
 cdef class Cursor:
@@ -59,7 +68,8 @@ cdef class Cursor:
     cdef object _error           # first libxml2 error (msg, line, column), raised when reached
     cdef object _failed          # the exception every move raises after a failure
     cdef int _type               # node type of the current node, 0 before the start / at the end
-    cdef dict _shared            # str -> the same str: one object per repeated value (shared())
+    cdef _Shared* _table         # one str per repeated ASCII value (see ``shared``), or NULL
+    cdef Py_ssize_t _table_used
 
     # Cold paths (defined in core.pyx).
     cdef int _open_memory(self, object data) except -1
@@ -82,8 +92,10 @@ cdef class Cursor:
     cdef object shared_text(self)
     # ``attr(name)``, as one object for every equal value read by this cursor.
     cdef object shared_attr(self, const char* name)
-    # ``text``: the object already returned for an equal string, if any, else ``text`` itself.
-    cdef object shared(self, object text)
+    # The ``n`` UTF-8 bytes at ``s`` as ``str``: the object already returned for equal bytes, if
+    # any, without decoding them again.
+    cdef object shared(self, const char* s, Py_ssize_t n)
+    cdef void _forget(self)
     # ``read_elements()``: ``text()`` of every child of the current start tag, then moves past its
     # end tag.
     cdef list texts(self)

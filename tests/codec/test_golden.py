@@ -401,3 +401,20 @@ def test_write_objects_of_another_type_by_their_attributes():
     )
     with pytest.raises(AttributeError):
         Writer.write(types.Vm(nics=[types.Disk(name="d")]))
+
+
+def test_equal_values_of_one_document_are_one_object_and_stay_right_past_the_table_size():
+    # 9,000 distinct names overflow the cursor's table of shared strings (8,192), which is
+    # then emptied; every value must still be read right, and repeats shared again.
+    items = "".join(
+        f'<vm id="{i}"><name>vm-{i}</name><description>{"é" if i % 2 else "same"}</description>'
+        f'<status>up</status><cluster href="/c/1" id="c1"/></vm>'
+        for i in range(9000)
+    )
+    vms = Reader.read(f"<vms>{items}</vms>")
+    assert [vm.name for vm in vms] == [f"vm-{i}" for i in range(9000)]
+    assert [vm.description for vm in vms] == ["é" if i % 2 else "same" for i in range(9000)]
+    for a, b in ((vms[0], vms[2]), (vms[-4], vms[-2])):
+        assert a.cluster.href is b.cluster.href and a.cluster.id is b.cluster.id
+        assert a.description is b.description == "same"
+    assert {vm.status for vm in vms} == {types.VmStatus.UP}
