@@ -16,6 +16,7 @@ loop then reads any struct (``read_struct``) and one writes any struct (``write_
   members, then the link members, each group in model order (API.md W-4).
 """
 
+from cpython.datetime cimport PyDateTime_CheckExact, import_datetime
 from cpython.list cimport PyList_Append
 from cpython.object cimport PyObject, PyObject_TypeCheck, PyTypeObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
@@ -30,6 +31,7 @@ from ovirtsdk4._xml.core cimport (
     parse_date_c,
     parse_decimal_c,
     parse_integer_c,
+    render_date_c,
 )
 from ovirtsdk4._xml.xmlstring cimport xmlChar
 
@@ -76,6 +78,8 @@ cdef dict _KINDS = {
     "enum": K_ENUM,
     "struct": K_STRUCT,
 }
+
+import_datetime()
 
 cdef object _List = List
 cdef tuple _NO_ARGS = ()
@@ -326,7 +330,7 @@ cdef object read_struct(Cursor c, StructInfo info, bint reference):
     if links is not None:
         for m, href in links:
             current = _get(obj, m.offset)
-            if isinstance(current, _List):
+            if PyObject_TypeCheck(current, <PyTypeObject*>_List):
                 _put(current, _LIST_HREF, href)
             else:
                 _put(obj, m.offset, _new_list(href))
@@ -423,9 +427,11 @@ cdef str _render(Member m, object value):
         if isinstance(value, float):
             return str(value)
     elif kind == K_DATE:
+        if PyDateTime_CheckExact(value):
+            return render_date_c(value)
         if hasattr(value, "isoformat"):
             return value.isoformat()
-    elif isinstance(value, _Enum):
+    elif PyObject_TypeCheck(value, <PyTypeObject*>_Enum):
         # ``_value_`` is a plain instance attribute; ``value`` is a Python-level property.
         return value._value_
     raise TypeError(
@@ -448,7 +454,7 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     if m.kind == K_STRUCT:
         # Only an ``ovirtsdk4.List`` has an href; a plain list has none (and asking a plain
         # list for one would raise and clear an AttributeError every time).
-        href = value.href if isinstance(value, _List) else None
+        href = value.href if PyObject_TypeCheck(value, <PyTypeObject*>_List) else None
         if href is not None:
             e.attribute_c(b"href", href)
         for item in value:

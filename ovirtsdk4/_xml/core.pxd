@@ -42,6 +42,7 @@ cdef object parse_boolean_c(const char* s, Py_ssize_t n)
 cdef object parse_integer_c(const char* s, Py_ssize_t n)
 cdef object parse_decimal_c(const char* s, Py_ssize_t n)
 cdef object parse_date_c(const char* s, Py_ssize_t n)
+cdef object render_date_c(object value)
 
 
 # An entry of a cursor's table of shared strings: ``text`` (owned, ASCII) and the hash of its
@@ -218,6 +219,7 @@ cdef class Emitter:
     cdef char* _reserve(self, Py_ssize_t size) except NULL
     cdef int _push(self, const char* name, Py_ssize_t size) except -1
     cdef int _emit(self) except -1
+    cdef int _spill(self) except -1
     cdef int _text_element(self, const char* name, Py_ssize_t size, const char* text,
                            Py_ssize_t length) except -1
     cdef int _escaped_attribute(self, const char* name, Py_ssize_t size,

@@ -14,10 +14,30 @@ also rules out internal entity bombs.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.datetime cimport datetime_new, import_datetime
+from cpython.datetime cimport (
+    PyDateTime_CheckExact,
+    PyDateTime_DATE_GET_HOUR,
+    PyDateTime_DATE_GET_MICROSECOND,
+    PyDateTime_DATE_GET_MINUTE,
+    PyDateTime_DATE_GET_SECOND,
+    PyDateTime_DATE_GET_TZINFO,
+    PyDateTime_DELTA_GET_DAYS,
+    PyDateTime_DELTA_GET_MICROSECONDS,
+    PyDateTime_DELTA_GET_SECONDS,
+    PyDateTime_GET_DAY,
+    PyDateTime_GET_MONTH,
+    PyDateTime_GET_YEAR,
+    datetime_new,
+    import_datetime,
+)
 from cpython.long cimport PyLong_FromLongLong
 from cpython.ref cimport Py_INCREF, Py_XDECREF
-from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH
+from cpython.unicode cimport (
+    PyUnicode_AsUTF8AndSize,
+    PyUnicode_DecodeASCII,
+    PyUnicode_DecodeUTF8,
+    PyUnicode_GET_LENGTH,
+)
 from libc.limits cimport INT_MAX
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport calloc, free, realloc
@@ -26,12 +46,14 @@ from libc.string cimport memcmp, memcpy, memset, strcspn, strlen
 from ovirtsdk4._xml.globals cimport xmlFree
 from ovirtsdk4._xml.parser cimport XML_PARSE_NONET
 from ovirtsdk4._xml.tree cimport (
+    XML_BUFFER_ALLOC_DOUBLEIT,
     xmlAttrSerializeTxtContent,
     xmlBufferContent,
     xmlBufferCreate,
     xmlBufferEmpty,
     xmlBufferFree,
     xmlBufferLength,
+    xmlBufferSetAllocationScheme,
     xmlEncodeSpecialChars,
     xmlFreeDoc,
     xmlNewDoc,
@@ -67,6 +89,7 @@ import_datetime()
 
 cdef int _OPTIONS = XML_PARSE_NONET
 cdef Py_ssize_t DEFAULT_CHUNK = 65536
+cdef Py_ssize_t _SPILL_AT = 65536    # bytes an Emitter gathers before handing them to libxml2
 cdef Py_ssize_t _SHARED_MAX = 8192   # distinct strings a cursor keeps for sharing
 cdef size_t _SHARED_MASK = 16383     # its table has twice as many entries, a power of two
 
@@ -251,6 +274,61 @@ cdef object parse_date_c(const char* s, Py_ssize_t n):
         return datetime_new(year, month, day, hour, minute, second, usec, tz)
     except ValueError:
         return _bad_date(s, n)
+
+
+cdef inline char* _digits_out(char* p, long long value, int width) noexcept:
+    """Writes ``value`` (not negative) as ``width`` decimal digits, zero-padded."""
+    cdef int i
+    for i in range(width - 1, -1, -1):
+        p[i] = c'0' + <char>(value % 10)
+        value //= 10
+    return p + width
+
+
+cdef object render_date_c(object value):
+    """``value.isoformat()`` of a ``datetime.datetime`` (exactly that class), in C: the date
+    and time, ``.ffffff`` when there are microseconds, then the UTC offset as ``±HH:MM`` (with
+    ``:SS`` and ``.ffffff`` when it has them) when the value has a ``tzinfo`` that gives one."""
+    cdef char buf[64]
+    cdef char* p = buf
+    cdef int microsecond = PyDateTime_DATE_GET_MICROSECOND(value)
+    cdef long long total
+    p = _digits_out(p, PyDateTime_GET_YEAR(value), 4)
+    p[0] = c'-'
+    p = _digits_out(p + 1, PyDateTime_GET_MONTH(value), 2)
+    p[0] = c'-'
+    p = _digits_out(p + 1, PyDateTime_GET_DAY(value), 2)
+    p[0] = c'T'
+    p = _digits_out(p + 1, PyDateTime_DATE_GET_HOUR(value), 2)
+    p[0] = c':'
+    p = _digits_out(p + 1, PyDateTime_DATE_GET_MINUTE(value), 2)
+    p[0] = c':'
+    p = _digits_out(p + 1, PyDateTime_DATE_GET_SECOND(value), 2)
+    if microsecond:
+        p[0] = c'.'
+        p = _digits_out(p + 1, microsecond, 6)
+    if <object>PyDateTime_DATE_GET_TZINFO(value) is not None:
+        offset = value.utcoffset()
+        if offset is not None:
+            total = (
+                (PyDateTime_DELTA_GET_DAYS(offset) * 86400LL + PyDateTime_DELTA_GET_SECONDS(offset))
+                * 1000000LL + PyDateTime_DELTA_GET_MICROSECONDS(offset)
+            )
+            p[0] = c'-' if total < 0 else c'+'
+            if total < 0:
+                total = -total
+            microsecond = <int>(total % 1000000)
+            total //= 1000000
+            p = _digits_out(p + 1, total // 3600, 2)
+            p[0] = c':'
+            p = _digits_out(p + 1, total // 60 % 60, 2)
+            if total % 60 or microsecond:
+                p[0] = c':'
+                p = _digits_out(p + 1, total % 60, 2)
+            if microsecond:
+                p[0] = c'.'
+                p = _digits_out(p + 1, microsecond, 6)
+    return PyUnicode_DecodeASCII(buf, p - buf, NULL)
 
 
 cdef object _bad_date(const char* s, Py_ssize_t n):
@@ -826,6 +904,8 @@ cdef class Emitter:
         self._buffer = xmlBufferCreate()
         if self._buffer == NULL:
             raise MemoryError()
+        # The default scheme grows the buffer to the exact size at every flush of the writer.
+        xmlBufferSetAllocationScheme(self._buffer, XML_BUFFER_ALLOC_DOUBLEIT)
         self._writer = xmlNewTextWriterMemory(self._buffer, 0)
         if self._writer == NULL:
             raise MemoryError()
@@ -899,6 +979,13 @@ cdef class Emitter:
             ) < 0:
                 raise XmlError("Can't write XML output")
             done += piece
+        return 0
+
+    cdef int _spill(self) except -1:
+        """Hands ``_out`` to the writer once it holds ``_SPILL_AT`` bytes: one call per 64 KB
+        instead of one per tag (what the writer is handed, and in which order, is the same)."""
+        if self._out_len >= _SPILL_AT:
+            return self._emit()
         return 0
 
     cdef int start_c(self, const char* name) except -1:
@@ -1042,7 +1129,7 @@ cdef class Emitter:
             p[0] = c'\n'
             p += 1
         self._out_len = p - self._out
-        return self._emit()
+        return self._spill()
 
     cdef int element(self, str name, str value) except -1:
         cdef Py_ssize_t n
@@ -1082,7 +1169,7 @@ cdef class Emitter:
         self._out_len = p - self._out
         self._names_len = mark
         self._depth -= 1
-        return self._emit()
+        return self._spill()
 
     cdef int flush_c(self) except -1:
         cdef int length
@@ -1141,7 +1228,10 @@ cdef class Emitter:
     def string(self):
         """Flushes, then returns the whole output (of ``io``, when given) as str."""
         if self._io is None:
-            return self.getvalue().decode("utf-8")
+            self.flush_c()
+            return PyUnicode_DecodeUTF8(
+                <const char*>xmlBufferContent(self._buffer), xmlBufferLength(self._buffer), NULL
+            )
         self.flush_c()
         return self._io.getvalue().decode("utf-8")
 

@@ -12,7 +12,11 @@ cdef extern from "libxml/tree.h" nogil:
     ctypedef struct xmlAttr
     ctypedef xmlAttr* xmlAttrPtr
 
+    ctypedef enum xmlBufferAllocationScheme:
+        XML_BUFFER_ALLOC_DOUBLEIT
+
     xmlBufferPtr xmlBufferCreate()
+    void xmlBufferSetAllocationScheme(xmlBufferPtr buf, xmlBufferAllocationScheme scheme)
     void xmlBufferFree(xmlBufferPtr buf)
     void xmlBufferEmpty(xmlBufferPtr buf)
     const xmlChar* xmlBufferContent(const xmlBuffer* buf)

@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import hypothesis
 import pytest
 
 import ovirtsdk4
@@ -418,3 +419,31 @@ def test_equal_values_of_one_document_are_one_object_and_stay_right_past_the_tab
         assert a.cluster.href is b.cluster.href and a.cluster.id is b.cluster.id
         assert a.description is b.description == "same"
     assert {vm.status for vm in vms} == {types.VmStatus.UP}
+
+
+class _NoOffset(datetime.tzinfo):
+    def utcoffset(self, when):
+        return None
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    when=hypothesis.strategies.datetimes(),
+    offset=hypothesis.strategies.one_of(
+        hypothesis.strategies.none(),
+        hypothesis.strategies.timedeltas(
+            min_value=-datetime.timedelta(hours=23, minutes=59),
+            max_value=datetime.timedelta(hours=23, minutes=59),
+        ),
+        hypothesis.strategies.sampled_from(["tz", "none"]),
+    ),
+)
+def test_dates_are_written_as_isoformat_writes_them(when, offset):
+    if offset == "tz":
+        when = when.replace(tzinfo=TZ(-330, "-05:30"))
+    elif offset == "none":
+        when = when.replace(tzinfo=_NoOffset())
+    elif offset is not None:
+        when = when.replace(tzinfo=datetime.timezone(offset))
+    written = Writer.write(types.Vm(creation_time=when))
+    assert written == f"<vm><creation_time>{when.isoformat()}</creation_time></vm>"

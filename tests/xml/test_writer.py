@@ -214,3 +214,29 @@ def test_emitter_reopen_guard():
     e = Emitter.create()
     with pytest.raises(XmlError, match="already open"):
         e.open(None, False)
+
+
+def test_output_gathered_past_the_spill_size_reaches_io_whole_and_in_order():
+    def scenario(w):
+        for i in range(3000):
+            w.write_start("item")
+            w.write_attribute("id", str(i))
+            if i == 1500:
+                w.flush()  # in the middle of a start tag
+            w.write_element("name", "n%d" % i + "x" * 50)
+            w.write_end()
+
+    memory = XmlWriter(None, True)
+    memory.write_start("items")
+    scenario(memory)
+    memory.write_end()
+    expected = memory.string()
+    sink = io.BytesIO()
+    w = XmlWriter(sink, True)
+    w.write_start("items")
+    scenario(w)
+    assert len(sink.getvalue()) > 65536 and sink.getvalue().endswith(b'<item id="1500"')
+    w.write_end()
+    w.close()
+    assert sink.getvalue().decode("utf-8") == expected and len(expected) > 200000
+    assert expected.count("<item ") == 3000 and expected.endswith("</items>\n")
