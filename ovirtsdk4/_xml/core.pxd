@@ -17,12 +17,21 @@ stream's ``read``) when the document turns out to be broken at that point, never
 
 from libc.string cimport strcmp
 
-from ovirtsdk4._xml.tree cimport xmlBufferPtr, xmlDocPtr
+from ovirtsdk4._xml.tree cimport (
+    XML_ELEMENT_NODE,
+    XML_TEXT_NODE,
+    xmlAttrPtr,
+    xmlBufferPtr,
+    xmlDocPtr,
+    xmlNodePtr,
+)
 from ovirtsdk4._xml.xmlreader cimport (
     XML_READER_TYPE_DOCUMENT_TYPE,
     XML_READER_TYPE_ELEMENT,
     XML_READER_TYPE_END_ELEMENT,
+    XML_READER_TYPE_TEXT,
     xmlTextReaderConstName,
+    xmlTextReaderCurrentNode,
     xmlTextReaderDepth,
     xmlTextReaderHasAttributes,
     xmlTextReaderIsEmptyElement,
@@ -97,6 +106,8 @@ cdef class Cursor:
     # any, without decoding them again.
     cdef object shared(self, const char* s, Py_ssize_t n)
     cdef void _forget(self)
+    cdef object _attribute(self, const char* name, bint shared)
+    cdef object _value(self, const char* value, bint shared)
     # ``read_elements()``: ``text()`` of every child of the current start tag, then moves past its
     # end tag.
     cdef list texts(self)
@@ -106,7 +117,14 @@ cdef class Cursor:
     cdef str name_str(self)
 
     cdef inline int _moved(self, int r) except -1:
+        cdef xmlNodePtr node
         if r == 1:
+            node = xmlTextReaderCurrentNode(self._reader)
+            if node != NULL and node.type == XML_TEXT_NODE:
+                # Text, blank or not: the cursor reads every kind alike, and asking the reader
+                # would have it test the text for blanks and look up ``xml:space``.
+                self._type = XML_READER_TYPE_TEXT
+                return 1
             self._type = xmlTextReaderNodeType(self._reader)
             if self._type != XML_READER_TYPE_DOCUMENT_TYPE:
                 return 1

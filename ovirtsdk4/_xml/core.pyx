@@ -61,9 +61,7 @@ from ovirtsdk4._xml.tree cimport (
 from ovirtsdk4._xml.xmlerror cimport XML_ERR_ERROR, xmlError, xmlStructuredErrorFunc
 from ovirtsdk4._xml.xmlreader cimport (
     XML_READER_TYPE_CDATA,
-    XML_READER_TYPE_SIGNIFICANT_WHITESPACE,
     XML_READER_TYPE_TEXT,
-    XML_READER_TYPE_WHITESPACE,
     xmlFreeTextReader,
     xmlReaderForIO,
     xmlReaderForMemory,
@@ -650,9 +648,7 @@ cdef class Cursor:
             if not self.move():
                 raise XmlError("Can't move to next node: the document ended inside an element")
             t = self._type
-            if (t == XML_READER_TYPE_TEXT or t == XML_READER_TYPE_CDATA
-                    or t == XML_READER_TYPE_WHITESPACE
-                    or t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE):
+            if t == XML_READER_TYPE_TEXT or t == XML_READER_TYPE_CDATA:
                 value = xmlTextReaderConstValue(self._reader)
                 if value != NULL:
                     size = <Py_ssize_t>strlen(<const char*>value)
@@ -722,30 +718,46 @@ cdef class Cursor:
         return self.shared(self._buf, n)
 
     cdef object shared_attr(self, const char* name):
+        return self._attribute(name, True)
+
+    cdef object attr(self, const char* name):
+        return self._attribute(name, False)
+
+    cdef object _attribute(self, const char* name, bint shared):
+        """The attribute ``name`` (no prefix) of the current start tag: read straight from the
+        element node the reader built when its value is one text node (always so without a
+        DTD), else through the reader's attribute API."""
+        cdef xmlNodePtr node
+        cdef xmlAttrPtr prop
         cdef const xmlChar* value
+        if self._type == XML_READER_TYPE_ELEMENT:
+            node = xmlTextReaderCurrentNode(self._reader)
+            prop = node.properties if node != NULL and node.type == XML_ELEMENT_NODE else NULL
+            while prop != NULL:
+                if ((prop.ns == NULL or prop.ns.prefix == NULL)
+                        and strcmp(<const char*>prop.name, name) == 0):
+                    node = prop.children
+                    if node != NULL and node.next == NULL and node.type == XML_TEXT_NODE:
+                        return self._value(<const char*>node.content, shared)
+                    break
+                prop = prop.next
+            if prop == NULL:
+                return None
+        # Visiting the attribute node and reading its borrowed value saves the copy (and the
+        # free) that xmlTextReaderGetAttribute makes; the cursor then goes back to the element.
         if xmlTextReaderMoveToAttribute(self._reader, <const xmlChar*>name) != 1:
             return None
         try:
-            value = xmlTextReaderConstValue(self._reader)
-            if value == NULL:
-                return ""
-            return self.shared(<const char*>value, strlen(<const char*>value))
+            return self._value(<const char*>xmlTextReaderConstValue(self._reader), shared)
         finally:
             xmlTextReaderMoveToElement(self._reader)
 
-    cdef object attr(self, const char* name):
-        # Visiting the attribute node and reading its borrowed value saves the copy (and the
-        # free) that xmlTextReaderGetAttribute makes; the cursor then goes back to the element.
-        cdef const xmlChar* value
-        if xmlTextReaderMoveToAttribute(self._reader, <const xmlChar*>name) != 1:
-            return None
-        try:
-            value = xmlTextReaderConstValue(self._reader)
-            if value == NULL:
-                return ""
-            return PyUnicode_DecodeUTF8(<const char*>value, strlen(<const char*>value), NULL)
-        finally:
-            xmlTextReaderMoveToElement(self._reader)
+    cdef object _value(self, const char* value, bint shared):
+        if value == NULL:
+            return ""
+        if shared:
+            return self.shared(value, strlen(value))
+        return PyUnicode_DecodeUTF8(value, strlen(value), NULL)
 
     cdef list texts(self):
         cdef list result = []

@@ -1,5 +1,7 @@
 # libxml/tree.h and libxml/entities.h: only what ovirtsdk4._xml calls (the growable output
-# buffer and the two escaping functions xmlTextWriter itself uses).
+# buffer and the two escaping functions xmlTextWriter itself uses), and the few fields of the
+# nodes the reader builds that the cursor reads directly (the node's kind, an element's
+# attributes and an attribute's text).
 
 from ovirtsdk4._xml.xmlstring cimport xmlChar
 
@@ -9,8 +11,29 @@ cdef extern from "libxml/tree.h" nogil:
     ctypedef xmlBuffer* xmlBufferPtr
     ctypedef struct xmlDoc
     ctypedef xmlDoc* xmlDocPtr
+    ctypedef enum xmlElementType:
+        XML_ELEMENT_NODE
+        XML_TEXT_NODE
+
+    ctypedef struct xmlNs:
+        const xmlChar* prefix
+
+    ctypedef struct xmlNode
+    ctypedef xmlNode* xmlNodePtr
     ctypedef struct xmlAttr
     ctypedef xmlAttr* xmlAttrPtr
+
+    ctypedef struct xmlNode:
+        xmlElementType type
+        xmlNodePtr next
+        xmlChar* content
+        xmlAttrPtr properties
+
+    ctypedef struct xmlAttr:
+        const xmlChar* name
+        xmlNodePtr children
+        xmlAttrPtr next
+        xmlNs* ns
 
     ctypedef enum xmlBufferAllocationScheme:
         XML_BUFFER_ALLOC_DOUBLEIT

@@ -2,6 +2,7 @@
 
 from ovirtsdk4._xml.xmlerror cimport xmlStructuredErrorFunc
 from ovirtsdk4._xml.xmlIO cimport xmlInputCloseCallback, xmlInputReadCallback
+from ovirtsdk4._xml.tree cimport xmlNodePtr
 from ovirtsdk4._xml.xmlstring cimport xmlChar
 
 
@@ -42,6 +43,8 @@ cdef extern from "libxml/xmlreader.h" nogil:
     int xmlTextReaderRead(xmlTextReaderPtr reader)
     int xmlTextReaderNext(xmlTextReaderPtr reader)
     int xmlTextReaderNodeType(xmlTextReaderPtr reader)
+    # The node the reader is on (borrowed; freed by a later move).
+    xmlNodePtr xmlTextReaderCurrentNode(xmlTextReaderPtr reader)
     int xmlTextReaderDepth(xmlTextReaderPtr reader)
     int xmlTextReaderIsEmptyElement(xmlTextReaderPtr reader)
     int xmlTextReaderHasAttributes(xmlTextReaderPtr reader)
