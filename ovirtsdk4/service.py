@@ -9,7 +9,7 @@ import datetime
 import enum
 from collections import namedtuple
 
-from ovirtsdk4 import http, reader, types, writer
+from ovirtsdk4 import http, reader, types, writer, xml
 from ovirtsdk4.error import AuthError, Error, NotFoundError
 
 __all__ = ["Future", "Method", "Parameter", "Service"]
@@ -121,6 +121,8 @@ class Service:
     def _invoke(self, method, values, headers, query, wait, kwargs):
         """Check the arguments, send the request and return the result, or a ``Future``."""
         request = self._request(method, values, headers, query, kwargs)
+        if wait and method.kind == "list":
+            return self._list(method, request)
         context = self._connection.send(request)
         future = Future(self._connection, context, lambda response: self._reply(method, response))
         if not wait:
@@ -186,6 +188,25 @@ class Service:
                 return
             page += 1
 
+    def _list(self, method, request):
+        """A waited ``list()``: the reply is read while it downloads, so that its bytes are
+        never all in memory at once; the result, and any error, are those of ``_reply``."""
+        response, body = self._connection.stream(request)
+        try:
+            if response.code in _SUCCESS[method.kind]:
+                first = body.read(_FIRST_READ)
+                if first:
+                    self._connection.check_xml_content_type(response)
+                    cursor = xml.XmlReader.from_stream(_Resumed(first, body))
+                    try:
+                        return reader.Reader.read(cursor)
+                    finally:
+                        cursor.close()
+            response.body = body.read_all()
+            return self._reply(method, response)
+        finally:
+            body.close()
+
     def _stream_items(self, method, request):
         response, body = self._connection.stream(request)
         try:
@@ -233,6 +254,25 @@ class Service:
                 _raise_error(response, body.fault)
             return body
         raise Error(f"Expected a fault or action, but got {type(body).__name__}")
+
+
+_FIRST_READ = 1 << 16
+
+
+class _Resumed:
+    """A body stream of which ``first`` was already read: gives it back first."""
+
+    __slots__ = ("_first", "_body")
+
+    def __init__(self, first, body):
+        self._first = first
+        self._body = body
+
+    def read(self, size):
+        if self._first:
+            first, self._first = self._first, b""
+            return first
+        return self._body.read(size)
 
 
 _HTTP_METHODS = {
