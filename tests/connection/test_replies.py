@@ -173,3 +173,36 @@ def test_get_and_update_accept_only_200(engine, connection, status):
     ):
         with pytest.raises(Error, match="^Expected a fault, but got Vm$"):
             call()
+
+
+LIST_XML = (
+    "<vms>" + "".join(f'<vm id="{i}"><name>vm{i}</name></vm>' for i in range(20000)) + "</vms>"
+)
+
+
+def test_list_reads_a_long_reply_whole(engine, connection):
+    engine.api = lambda request: xml(LIST_XML)
+    vms = connection.system_service().vms_service().list()
+    assert len(LIST_XML) > 1 << 19 and len(vms) == 20000
+    assert (vms[0].id, vms[-1].name, vms.href) == ("0", "vm19999", None)
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (
+            lambda: xml(LIST_XML, content_type="application/json"),
+            "The response content type 'application/json' isn't the expected XML",
+        ),
+        (lambda: xml(LIST_XML, truncate_at=300000), r"Failed to read response: \((18|56), "),
+        (lambda: xml(LIST_XML[:300000]), r"line 1, column 300000\)"),
+        (lambda: xml(LIST_XML.replace('<vm id="9000">', "<vm></nic>")), "mismatch"),
+        (lambda: fault("Not here", status=404), "Not here"),
+    ],
+)
+def test_list_reply_errors(engine, connection, reply, message):
+    engine.api = lambda request: reply()
+    with pytest.raises(Error, match=message):
+        connection.system_service().vms_service().list()
+    engine.api = lambda request: xml(VM_XML)
+    assert connection.service("vms/123").get().name == "myvm"
