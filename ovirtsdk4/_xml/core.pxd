@@ -80,6 +80,7 @@ cdef class Cursor:
     cdef int _type               # node type of the current node, 0 before the start / at the end
     cdef _Shared* _table         # one str per repeated ASCII value (see ``shared``), or NULL
     cdef Py_ssize_t _table_used
+    cdef size_t _table_mask      # entries - 1
 
     # Cold paths (defined in core.pyx).
     cdef int _open_memory(self, object data) except -1
@@ -106,6 +107,7 @@ cdef class Cursor:
     # any, without decoding them again.
     cdef object shared(self, const char* s, Py_ssize_t n)
     cdef void _forget(self)
+    cdef int _resize(self, size_t size) except -1
     cdef object _attribute(self, const char* name, bint shared)
     cdef object _value(self, const char* value, bint shared)
     # ``read_elements()``: ``text()`` of every child of the current start tag, then moves past its

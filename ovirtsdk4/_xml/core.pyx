@@ -89,7 +89,7 @@ cdef int _OPTIONS = XML_PARSE_NONET
 cdef Py_ssize_t DEFAULT_CHUNK = 65536
 cdef Py_ssize_t _SPILL_AT = 65536    # bytes an Emitter gathers before handing them to libxml2
 cdef Py_ssize_t _SHARED_MAX = 8192   # distinct strings a cursor keeps for sharing
-cdef size_t _SHARED_MASK = 16383     # its table has twice as many entries, a power of two
+cdef size_t _SHARED_FIRST = 64       # entries of a cursor's table at first (a power of two)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,41 +674,65 @@ cdef class Cursor:
         # A list repeats the same references (cluster, template, host ids and hrefs) and the
         # same short values in every item: keeping one str per distinct value makes a parsed
         # VM ~2 KB smaller, and finding it by its bytes saves decoding them again. Only ASCII
-        # values are kept (their bytes are their characters). The table is emptied when full,
-        # so that streaming a huge list holds bounded memory; values seen again after that
-        # are shared again from then on.
+        # values are kept (their bytes are their characters). The table starts small (most
+        # documents are one object), doubles while it is half full, and is emptied when it
+        # holds _SHARED_MAX values, so that streaming a huge list holds bounded memory;
+        # values seen again after that are shared again from then on.
         cdef size_t h = _hash_bytes(s, n)
-        cdef size_t i = h & _SHARED_MASK
+        cdef size_t i
         cdef _Shared* entry
         cdef object text
         if self._table == NULL:
-            self._table = <_Shared*>calloc(_SHARED_MASK + 1, sizeof(_Shared))
-            if self._table == NULL:
-                raise MemoryError()
+            self._resize(_SHARED_FIRST)
+        i = h & self._table_mask
         while self._table[i].text != NULL:
             entry = &self._table[i]
             if (entry.hash == h and PyUnicode_GET_LENGTH(<object>entry.text) == n
                     and memcmp(PyUnicode_DATA(<object>entry.text), s, n) == 0):
                 return <object>entry.text
-            i = (i + 1) & _SHARED_MASK
+            i = (i + 1) & self._table_mask
         text = PyUnicode_DecodeUTF8(s, n, NULL)
         if not PyUnicode_IS_ASCII(text):
             return text
-        if self._table_used >= _SHARED_MAX:
-            self._forget()
-            i = h & _SHARED_MASK
+        if 2 * (<size_t>self._table_used + 1) > self._table_mask + 1:
+            if self._table_used >= _SHARED_MAX:
+                self._forget()
+            else:
+                self._resize(2 * (self._table_mask + 1))
+            i = h & self._table_mask
+            while self._table[i].text != NULL:
+                i = (i + 1) & self._table_mask
         Py_INCREF(text)
         self._table[i].text = <PyObject*>text
         self._table[i].hash = h
         self._table_used += 1
         return text
 
+    cdef int _resize(self, size_t size) except -1:
+        """Moves the shared strings to a new table of ``size`` entries (a power of two)."""
+        cdef _Shared* table = <_Shared*>calloc(size, sizeof(_Shared))
+        cdef size_t i
+        cdef size_t j
+        if table == NULL:
+            raise MemoryError()
+        if self._table != NULL:
+            for i in range(self._table_mask + 1):
+                if self._table[i].text != NULL:
+                    j = self._table[i].hash & (size - 1)
+                    while table[j].text != NULL:
+                        j = (j + 1) & (size - 1)
+                    table[j] = self._table[i]
+            free(self._table)
+        self._table = table
+        self._table_mask = size - 1
+        return 0
+
     cdef void _forget(self):
         """Empties the table of shared strings."""
         cdef size_t i
-        for i in range(_SHARED_MASK + 1):
+        for i in range(self._table_mask + 1):
             Py_XDECREF(self._table[i].text)
-        memset(self._table, 0, (_SHARED_MASK + 1) * sizeof(_Shared))
+        memset(self._table, 0, (self._table_mask + 1) * sizeof(_Shared))
         self._table_used = 0
 
     cdef object shared_text(self):
