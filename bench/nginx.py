@@ -84,7 +84,8 @@ events {{
 }}
 
 http {{
-    access_log off;
+    log_format protocol '$server_protocol $connection $request_uri';
+    access_log {access_log};
     client_body_temp_path {prefix}/tmp/body;
     proxy_temp_path {prefix}/tmp/proxy;
     fastcgi_temp_path {prefix}/tmp/fastcgi;
@@ -106,7 +107,7 @@ http {{
 
 _SERVER = """\
     server {{
-        listen {host}:{port} ssl;
+        listen {host}:{port} ssl{http2};
         server_name localhost;
         root {docroot};
         location = {api}/vms {{
@@ -126,13 +127,17 @@ class Nginx:
     """nginx on 127.0.0.1 serving ``vms-<count>.xml`` lists and ``vm.xml`` from ``docroot``.
 
     ``lists`` maps a VM count to the path of its list document (copied, or
-    hard-linked when possible, into the docroot). After :meth:`start`,
+    hard-linked when possible, into the docroot). ``http2``: offer HTTP/2
+    (ALPN) besides HTTP/1.1. ``access_log``: a path where each request is
+    logged as ``PROTOCOL CONNECTION-SERIAL URI`` (default: no log). After :meth:`start`,
     ``url(count)`` is the API URL (``https://127.0.0.1:PORT/ovirt-engine/api``)
     of the server whose ``/vms`` returns that list.
     """
 
-    def __init__(self, binary, prefix, cert, key, lists):
+    def __init__(self, binary, prefix, cert, key, lists, http2=False, access_log=None):
         self.binary = binary
+        self.http2 = http2
+        self.access_log = access_log
         self.prefix = os.path.abspath(prefix)
         self.cert = os.path.abspath(str(cert))
         self.key = os.path.abspath(str(key))
@@ -166,11 +171,22 @@ class Nginx:
         self.ports = {count: _free_port() for count in self.lists}
         servers = "".join(
             _SERVER.format(
-                host=LOOPBACK, port=port, docroot=self.docroot, api=API_PATH, count=count
+                host=LOOPBACK,
+                port=port,
+                http2=" http2" if self.http2 else "",
+                docroot=self.docroot,
+                api=API_PATH,
+                count=count,
             )
             for count, port in self.ports.items()
         )
-        config = _CONFIG.format(prefix=self.prefix, cert=self.cert, key=self.key, servers=servers)
+        config = _CONFIG.format(
+            prefix=self.prefix,
+            access_log="%s protocol" % self.access_log if self.access_log else "off",
+            cert=self.cert,
+            key=self.key,
+            servers=servers,
+        )
         path = os.path.join(self.prefix, "nginx.conf")
         with open(path, "w") as f:
             f.write(config)
