@@ -88,13 +88,30 @@ class _Body:
         self._stream.transfer.cancel()
 
 
+def _pem_certificates(ca_certs, ca_file):
+    """``ca_certs`` as PEM bytes, checked: one or more certificates, and no ``ca_file``."""
+    if ca_file is not None:
+        raise Error("The 'ca_file' and 'ca_certs' parameters can't be used together")
+    if isinstance(ca_certs, str):
+        ca_certs = ca_certs.encode("utf-8")
+    if not isinstance(ca_certs, bytes):
+        raise TypeError(
+            f"The 'ca_certs' parameter must be PEM as 'bytes' or 'str', not "
+            f"'{type(ca_certs).__name__}'"
+        )
+    if b"-----BEGIN CERTIFICATE-----" not in ca_certs:
+        raise Error("The 'ca_certs' parameter holds no PEM certificate")
+    return ca_certs
+
+
 class Connection:
     """A connection to an oVirt engine's API at ``url`` (normally
     ``https://host/ovirt-engine/api``).
 
     Beyond the official parameters it accepts the keywords ``connect_timeout`` (seconds to
-    establish a connection, 0 for libcurl's default) and ``proxy_url`` (otherwise the usual
-    ``https_proxy``/``no_proxy`` environment variables apply).
+    establish a connection, 0 for libcurl's default), ``proxy_url`` (otherwise the usual
+    ``https_proxy``/``no_proxy`` environment variables apply) and ``ca_certs`` (the trusted
+    CA certificates themselves, PEM as ``bytes`` or ``str``, instead of a ``ca_file``).
     """
 
     def __init__(
@@ -119,11 +136,14 @@ class Connection:
         *,
         connect_timeout=0,
         proxy_url=None,
+        ca_certs=None,
     ):
         if url is None:
             raise Error("The 'url' parameter is mandatory")
         if not insecure and ca_file is not None and not os.path.exists(ca_file):
             raise Error(f"The CA file '{ca_file}' doesn't exist")
+        if not insecure and ca_certs is not None:
+            ca_certs = _pem_certificates(ca_certs, ca_file)
         self._url = url
         self._username = username
         self._password = password
@@ -149,6 +169,7 @@ class Connection:
         self._transport = Transport(
             # pycurl takes only str paths: accept a pathlib.Path as well.
             ca_file=os.fspath(ca_file) if ca_file is not None else None,
+            ca_certs=ca_certs,
             insecure=insecure,
             timeout=timeout,
             connect_timeout=connect_timeout,

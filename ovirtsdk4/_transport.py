@@ -412,7 +412,9 @@ class Transport:
     """An HTTP client for one Connection.
 
     * ``ca_file``: PEM bundle of trusted CAs; ``None``: the system store (see
-      :func:`system_ca_file`). ``insecure``: verify neither the chain nor the host name.
+      :func:`system_ca_file`). ``ca_certs``: the same bundle as ``bytes``, used instead of
+      any file (``CURLOPT_CAINFO_BLOB``). ``insecure``: verify neither the chain nor the
+      host name.
       TLS 1.2 is the minimum. A certificate with only a CN and no subjectAltName is accepted
       (libcurl with OpenSSL falls back to the CN when there is no subjectAltName).
     * ``timeout``: seconds for a whole request, connect included (``CURLOPT_TIMEOUT_MS``);
@@ -438,6 +440,7 @@ class Transport:
         self,
         *,
         ca_file=None,
+        ca_certs=None,
         insecure=False,
         timeout=0,
         connect_timeout=0,
@@ -447,7 +450,8 @@ class Transport:
         proxy_url=None,
         debug_log=None,
     ):
-        self._ca_file = None if insecure else (ca_file or system_ca_file())
+        self._ca_certs = None if insecure else ca_certs
+        self._ca_file = None if insecure or ca_certs else (ca_file or system_ca_file())
         self._insecure = bool(insecure)
         self._timeout_ms = _to_ms(timeout)
         self._connect_timeout_ms = _to_ms(connect_timeout)
@@ -869,7 +873,9 @@ class Transport:
         else:
             setopt(pycurl.SSL_VERIFYPEER, 1)
             setopt(pycurl.SSL_VERIFYHOST, 2)
-            if self._ca_file is not None:
+            if self._ca_certs is not None:
+                setopt(pycurl.CAINFO_BLOB, self._ca_certs)
+            elif self._ca_file is not None:
                 setopt(pycurl.CAINFO, self._ca_file)
         # Minimum TLS 1.2, maximum whatever libcurl's TLS library supports.
         setopt(pycurl.SSLVERSION, pycurl.SSLVERSION_TLSv1_2)

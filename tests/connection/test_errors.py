@@ -219,3 +219,22 @@ def test_empty_ca_file_counts_as_missing():
         sdk.Connection(url="https://localhost/ovirt-engine/api", ca_file="")
     assert str(info.value) == "The CA file '' doesn't exist"
     sdk.Connection(url="https://localhost/ovirt-engine/api", ca_file="", insecure=True).close()
+
+
+def test_ca_certs_checks(tls):
+    url = "https://localhost/ovirt-engine/api"
+    pem = tls.ca_cert.read_bytes()
+    with pytest.raises(Error, match="^The 'ca_file' and 'ca_certs' parameters can't be used"):
+        sdk.Connection(url=url, ca_file=str(tls.ca_cert), ca_certs=pem)
+    with pytest.raises(Error, match="^The 'ca_certs' parameter holds no PEM certificate$"):
+        sdk.Connection(url=url, ca_certs=b"not a certificate")
+    with pytest.raises(TypeError, match="'ca_certs' parameter must be PEM"):
+        sdk.Connection(url=url, ca_certs=bytearray(pem))
+    # insecure skips the checks, as it does for ca_file
+    sdk.Connection(url=url, ca_certs=b"not a certificate", insecure=True).close()
+
+
+def test_ca_certs_as_text_serve_sso_and_api(engine, connect, tls):
+    connection = connect(ca_file=None, ca_certs=tls.ca_cert.read_text())
+    assert connection.test(raise_exception=True)
+    assert engine.sso_requests() and engine.api_requests

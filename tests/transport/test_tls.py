@@ -79,3 +79,13 @@ def test_tls_1_2_only_server_works(tls, make_transport):
     server.ssl_context.maximum_version = ssl.TLSVersion.TLSv1_2
     with server:
         assert get(make_transport(), server.url("/")).status == 200
+
+
+def test_ca_certs_in_memory(https_server, tls, make_transport):
+    trusted = make_transport(ca_file=None, ca_certs=tls.ca_cert.read_bytes())
+    assert get(trusted, https_server.url("/")).status == 200
+    other = make_transport(ca_file=None, ca_certs=tls.other_ca_cert.read_bytes())
+    with pytest.raises(TransferError) as info:
+        get(other, https_server.url("/"))
+    assert info.value.curl_code == 60
+    assert len(https_server.requests) == 1
