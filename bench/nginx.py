@@ -110,6 +110,10 @@ _SERVER = """\
         listen {host}:{port} ssl{http2};
         server_name localhost;
         root {docroot};
+{locations}    }}
+"""
+
+_STATIC = """\
         location = {api}/vms {{
             try_files /vms-{count}.xml =404;
         }}
@@ -119,7 +123,12 @@ _SERVER = """\
         location / {{
             return 404;
         }}
-    }}
+"""
+
+_PROXY = """\
+        location / {{
+            proxy_pass {upstream};
+        }}
 """
 
 
@@ -129,15 +138,21 @@ class Nginx:
     ``lists`` maps a VM count to the path of its list document (copied, or
     hard-linked when possible, into the docroot). ``http2``: offer HTTP/2
     (ALPN) besides HTTP/1.1. ``access_log``: a path where each request is
-    logged as ``PROTOCOL CONNECTION-SERIAL URI`` (default: no log). After :meth:`start`,
+    logged as ``PROTOCOL CONNECTION-SERIAL URI`` (default: no log).
+    ``upstream``: an ``http://`` URL every request is passed to (nginx's
+    ``proxy_pass``, one upstream connection per request) instead of the
+    documents. After :meth:`start`,
     ``url(count)`` is the API URL (``https://127.0.0.1:PORT/ovirt-engine/api``)
     of the server whose ``/vms`` returns that list.
     """
 
-    def __init__(self, binary, prefix, cert, key, lists, http2=False, access_log=None):
+    def __init__(
+        self, binary, prefix, cert, key, lists, http2=False, access_log=None, upstream=None
+    ):
         self.binary = binary
         self.http2 = http2
         self.access_log = access_log
+        self.upstream = upstream
         self.prefix = os.path.abspath(prefix)
         self.cert = os.path.abspath(str(cert))
         self.key = os.path.abspath(str(key))
@@ -175,8 +190,11 @@ class Nginx:
                 port=port,
                 http2=" http2" if self.http2 else "",
                 docroot=self.docroot,
-                api=API_PATH,
-                count=count,
+                locations=(
+                    _PROXY.format(upstream=self.upstream)
+                    if self.upstream
+                    else _STATIC.format(api=API_PATH, count=count)
+                ),
             )
             for count, port in self.ports.items()
         )

@@ -427,8 +427,10 @@ class Transport:
       Requests over the limit wait in libcurl's queue. With HTTP/2 (offered through ALPN),
       requests are multiplexed on one connection and wait for it (``PIPEWAIT``) rather than
       opening new ones.
-    * ``pipeline``: accepted as a hint only: HTTP/1.1 pipelining was removed from libcurl
-      in 7.62, and HTTP/2 multiplexing is used whenever the server offers it.
+    * ``pipeline``: most requests at once on one connection, 0 = libcurl's default (100).
+      HTTP/1.1 pipelining was removed from libcurl in 7.62, so this bounds the concurrent
+      streams of an HTTP/2 connection (``M_MAX_CONCURRENT_STREAMS``); an HTTP/1.1
+      connection carries one request at a time anyway.
     * ``proxy_url``: a proxy for every request; ``None`` leaves libcurl to read the usual
       environment variables (``https_proxy``, ``http_proxy``, ``all_proxy``, ``no_proxy``).
     * ``debug_log``: a callable taking one ``str`` per line; when given, libcurl's verbose
@@ -458,7 +460,6 @@ class Transport:
         self._compress = bool(compress) and debug_log is None
         self._proxy_url = proxy_url
         self._debug_log = debug_log
-        self.pipeline = pipeline  # a hint only, see the class docstring
 
         self._multi = multi = pycurl.CurlMulti()
         multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
@@ -470,6 +471,8 @@ class Transport:
             # Keep at least as many idle connections cached as we may open, or libcurl
             # closes and reopens them between bursts.
             multi.setopt(pycurl.M_MAXCONNECTS, max(int(connections), 8))
+        if pipeline:
+            multi.setopt(pycurl.M_MAX_CONCURRENT_STREAMS, int(pipeline))
 
         # Guards the queue, the closed flag, done callbacks, the driving role and the waiters.
         self._lock = threading.Lock()
