@@ -44,7 +44,7 @@ class Member:
 
     name: str  # snake_case model name
     python_name: str  # attribute and keyword name
-    storage: str  # key in the instance __dict__
+    storage: str  # slot name, listed by vars() (ovirtsdk4/_bases.py)
     declared_in: str
     type_name: str  # primitive, enum or struct name
     kind: str  # primitive | enum | struct
@@ -112,7 +112,7 @@ class Struct:
     xml_list_element: str
     members: tuple  # every member, inherited ones too, in constructor order
     declared: tuple  # the members this class declares, in constructor order
-    init_order: tuple  # every member in the order the instance __dict__ gets them
+    init_order: tuple  # every member in constructor order (the order vars() lists them)
 
     @property
     def base_class(self):

@@ -2,7 +2,7 @@
 # Model sha256: 13c2915547879d33713f11b892cc0bd5169a86077912390d64ffa73bd8f81e3f
 """The XML tables of every struct type, registered with the codec.
 
-Each struct row gives the class, its element and list tags, its instance ``__dict__`` keys in
+Each struct row gives the class, its element and list tags, its attribute slot names in
 constructor order, and its members in model order as ``(python_name, xml_tag, kind, target,
 is_list, item_tag, is_link, link_rel, is_attribute)``.
 """

@@ -2,7 +2,7 @@
 # Model sha256: ddeda7e18c3176470f43cb313e607b8c2b64a688cfcf8e96cc0e628b5bd8a1fc
 """The XML tables of every struct type, registered with the codec.
 
-Each struct row gives the class, its element and list tags, its instance ``__dict__`` keys in
+Each struct row gives the class, its element and list tags, its attribute slot names in
 constructor order, and its members in model order as ``(python_name, xml_tag, kind, target,
 is_list, item_tag, is_link, link_rel, is_attribute)``.
 """
