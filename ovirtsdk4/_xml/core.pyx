@@ -58,7 +58,13 @@ from ovirtsdk4._xml.tree cimport (
     xmlFreeDoc,
     xmlNewDoc,
 )
-from ovirtsdk4._xml.xmlerror cimport XML_ERR_ERROR, xmlError, xmlStructuredErrorFunc
+from ovirtsdk4._xml.xmlerror cimport (
+    XML_ERR_ERROR,
+    xmlError,
+    xmlGenericErrorFunc,
+    xmlSetGenericErrorFunc,
+    xmlStructuredErrorFunc,
+)
 from ovirtsdk4._xml.xmlreader cimport (
     XML_READER_TYPE_CDATA,
     XML_READER_TYPE_TEXT,
@@ -415,6 +421,17 @@ cdef void _on_error(void* arg, xmlError* error) noexcept with gil:
         pass
 
 
+cdef void _quiet(void* ctx, const char* msg, ...) noexcept nogil:
+    """libxml2's generic error handler: says nothing. What it is told (an encoding that fails
+    to convert, an I/O error) also stops the reader, which then raises an XmlError."""
+
+
+cdef inline void _quiet_libxml2() noexcept nogil:
+    """Keeps libxml2 from printing on stderr in this thread (its generic handler is per
+    thread, so every cursor and emitter sets it when it opens)."""
+    xmlSetGenericErrorFunc(NULL, <xmlGenericErrorFunc>_quiet)
+
+
 cdef int _on_read(void* context, char* buffer, int size) noexcept with gil:
     """libxml2's read callback in stream mode: hands over bytes from ``source.read(chunk)``.
     Returns the count, 0 at the end, -1 after storing the exception ``read`` raised."""
@@ -525,6 +542,7 @@ cdef class Cursor:
             import io
             return self._open_stream(io.BytesIO(data), DEFAULT_CHUNK)
         self._data = data
+        _quiet_libxml2()
         self._reader = xmlReaderForMemory(
             PyBytes_AS_STRING(data), <int>PyBytes_GET_SIZE(data), NULL, NULL, _OPTIONS
         )
@@ -541,6 +559,7 @@ cdef class Cursor:
         self._source = source
         self._chunk = chunk
         self._streamed = True
+        _quiet_libxml2()
         self._reader = xmlReaderForIO(_on_read, NULL, <void*>self, NULL, NULL, _OPTIONS)
         if self._reader == NULL:
             # xmlReaderForIO reads the first bytes to detect the encoding.
@@ -937,6 +956,7 @@ cdef class Emitter:
             raise XmlError("The XML writer is already open")
         self._io = io
         self._indent = indent
+        _quiet_libxml2()
         self._buffer = xmlBufferCreate()
         if self._buffer == NULL:
             raise MemoryError()

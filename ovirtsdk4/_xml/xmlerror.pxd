@@ -23,3 +23,8 @@ cdef extern from "libxml/xmlerror.h" nogil:
     # libxml2 >= 2.12 passes ``const xmlError*``; core casts its handler through ``void*`` so
     # that it builds against both signatures.
     ctypedef void (*xmlStructuredErrorFunc)(void* userData, xmlError* error)
+
+    # Where libxml2 sends the errors it has no parser context for (encoding conversion, I/O),
+    # per thread; by default it prints them on stderr.
+    ctypedef void (*xmlGenericErrorFunc)(void* ctx, const char* msg, ...)
+    void xmlSetGenericErrorFunc(void* ctx, xmlGenericErrorFunc handler)
