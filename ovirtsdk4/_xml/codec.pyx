@@ -174,15 +174,17 @@ cdef class StructInfo:
         free(self._slots)
         free(self._offsets)
 
-    cdef int _locate(self, tuple keys) except -1:
-        cdef Py_ssize_t i
-        self._offsets = <Py_ssize_t*>calloc(len(keys) + 1, sizeof(Py_ssize_t))
+    cdef int _locate(self, dict offsets) except -1:
+        """Keeps the offset of every slot (``offsets``: slot name -> offset)."""
+        cdef Py_ssize_t i = 0
+        self._offsets = <Py_ssize_t*>calloc(len(offsets), sizeof(Py_ssize_t))
         if self._offsets == NULL:
             raise MemoryError()
-        for i in range(len(keys)):
-            self._offsets[i] = _slot_offset(self.cls, keys[i])
-        self._count = len(keys)
-        self._href = _slot_offset(self.cls, "_href")
+        for offset in offsets.values():
+            self._offsets[i] = offset
+            i += 1
+        self._count = i
+        self._href = offsets["_href"]
         return 0
 
     cdef int _index(self) except -1:
@@ -549,7 +551,8 @@ cdef class Schema:
         info.cls = cls
         info.tag, info.plural = tag, plural
         info._tag, info._plural = tag.encode("utf-8"), plural.encode("utf-8")
-        info._locate(template)
+        offsets = {key: _slot_offset(cls, key) for key in template}
+        info._locate(offsets)
         for name, xml_tag, kind, target, is_list, item_tag, is_link, link_rel, is_attr in members:
             m = Member.__new__(Member)
             m.name = name
@@ -560,7 +563,7 @@ cdef class Schema:
             m.is_list, m.is_link, m.is_attribute = is_list, is_link, is_attr
             m.link_rel = link_rel
             m.target_name = target
-            m.offset = _slot_offset(cls, m.storage)
+            m.offset = offsets[m.storage]
             built.append(m)
         info.members = tuple(built)
         info.elements = tuple(

@@ -107,6 +107,7 @@ cdef class Cursor:
     # any, without decoding them again.
     cdef object shared(self, const char* s, Py_ssize_t n)
     cdef void _forget(self)
+    cdef void _drop_table(self)
     cdef int _resize(self, size_t size) except -1
     cdef object _attribute(self, const char* name, bint shared)
     cdef object _value(self, const char* value, bint shared)

@@ -498,10 +498,7 @@ cdef class Cursor:
         if self._buf != NULL:
             free(self._buf)
             self._buf = NULL
-        if self._table != NULL:
-            self._forget()
-            free(self._table)
-            self._table = NULL
+        self._drop_table()
 
     @classmethod
     def from_bytes(cls, data):
@@ -746,6 +743,13 @@ cdef class Cursor:
         self._table_mask = size - 1
         return 0
 
+    cdef void _drop_table(self):
+        """Releases the table of shared strings (a later ``shared`` makes a new one)."""
+        if self._table != NULL:
+            self._forget()
+            free(self._table)
+            self._table = NULL
+
     cdef void _forget(self):
         """Empties the table of shared strings."""
         cdef size_t i
@@ -772,7 +776,6 @@ cdef class Cursor:
         DTD), else through the reader's attribute API."""
         cdef xmlNodePtr node
         cdef xmlAttrPtr prop
-        cdef const xmlChar* value
         if self._type == XML_READER_TYPE_ELEMENT:
             node = xmlTextReaderCurrentNode(self._reader)
             prop = node.properties if node != NULL and node.type == XML_ELEMENT_NODE else NULL
@@ -869,10 +872,7 @@ cdef class Cursor:
         self._data = None
         self._source = None
         self._rest = None
-        if self._table != NULL:
-            self._forget()
-            free(self._table)
-            self._table = NULL
+        self._drop_table()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,24 +19,34 @@ from ovirtsdk4.testing._http import HttpServer, Response
 
 
 @pytest.fixture
-def nginx(tmp_path, tls):
+def h2_nginx(tmp_path, tls):
+    """Starts nginx offering HTTP/2, serving a 3-VM list or passing every request to
+    ``upstream``; returns it with the path of its access log. Stopped at teardown."""
     binary = find_nginx()
     if binary is None:
         pytest.skip("no nginx binary: apt-get install nginx-light")
     lists = tmp_path / "vms-3.xml"
     lists.write_bytes(corpus.vms_document(3))
     log = tmp_path / "access.log"
-    server = Nginx(
-        binary,
-        tmp_path / "nginx",
-        tls.server_cert,
-        tls.server_key,
-        {3: lists},
-        http2=True,
-        access_log=log,
-    )
-    with server:
-        yield server, log
+    started = []
+
+    def start(upstream=None):
+        server = Nginx(
+            binary,
+            tmp_path / "nginx",
+            tls.server_cert,
+            tls.server_key,
+            {3: lists},
+            http2=True,
+            access_log=log,
+            upstream=upstream,
+        )
+        started.append(server.start())
+        return server, log
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 def _requests(log):
@@ -44,8 +54,8 @@ def _requests(log):
 
 
 @pytest.mark.parametrize("connections", [1, 4])
-def test_futures_are_multiplexed_over_one_http2_connection(nginx, tls, connections):
-    server, log = nginx
+def test_futures_are_multiplexed_over_one_http2_connection(h2_nginx, tls, connections):
+    server, log = h2_nginx()
     connection = ovirtsdk4.Connection(
         url=server.url(3), token="x", ca_file=tls.ca_cert, connections=connections
     )
@@ -90,34 +100,20 @@ class _Slow:
 
 
 @pytest.mark.parametrize(("pipeline", "most"), [(2, 2), (0, 6)])
-def test_pipeline_bounds_the_concurrent_streams(tmp_path, tls, pipeline, most):
-    binary = find_nginx()
-    if binary is None:
-        pytest.skip("no nginx binary: apt-get install nginx-light")
+def test_pipeline_bounds_the_concurrent_streams(h2_nginx, tls, pipeline, most):
     slow = _Slow(0.5)
-    (tmp_path / "unused.xml").write_bytes(b"<vms/>")
     with HttpServer(slow) as upstream:
-        log = tmp_path / "access.log"
-        front = Nginx(
-            binary,
-            tmp_path / "nginx",
-            tls.server_cert,
-            tls.server_key,
-            {1: tmp_path / "unused.xml"},
-            http2=True,
-            access_log=log,
-            upstream=upstream.url(host="127.0.0.1"),
+        front, log = h2_nginx(upstream=upstream.url(host="127.0.0.1"))
+        connection = ovirtsdk4.Connection(
+            url=front.url(3), token="x", ca_file=tls.ca_cert, connections=1, pipeline=pipeline
         )
-        with front:
-            connection = ovirtsdk4.Connection(
-                url=front.url(1), token="x", ca_file=tls.ca_cert, connections=1, pipeline=pipeline
-            )
-            try:
-                vms = connection.system_service().vms_service()
-                futures = [vms.vm_service(str(i)).get(wait=False) for i in range(6)]
-                assert len({future.wait().id for future in futures}) == 1
-            finally:
-                connection.close(logout=False)
+        try:
+            vms = connection.system_service().vms_service()
+            futures = [vms.vm_service(str(i)).get(wait=False) for i in range(6)]
+            assert len({future.wait().id for future in futures}) == 1
+        finally:
+            connection.close(logout=False)
+        front.stop()
     # At most ``pipeline`` requests at once on the one HTTP/2 connection; without the bound,
     # all six overlap (each takes half a second upstream).
     assert slow.most == most
