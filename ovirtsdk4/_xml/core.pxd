@@ -30,15 +30,7 @@ from ovirtsdk4._xml.xmlreader cimport (
     XML_READER_TYPE_ELEMENT,
     XML_READER_TYPE_END_ELEMENT,
     XML_READER_TYPE_TEXT,
-    xmlTextReaderConstName,
-    xmlTextReaderCurrentNode,
-    xmlTextReaderDepth,
-    xmlTextReaderHasAttributes,
-    xmlTextReaderIsEmptyElement,
-    xmlTextReaderNext,
-    xmlTextReaderNodeType,
     xmlTextReaderPtr,
-    xmlTextReaderRead,
 )
 from ovirtsdk4._xml.xmlstring cimport xmlChar
 from ovirtsdk4._xml.xmlwriter cimport xmlTextWriterPtr
@@ -53,6 +45,19 @@ cdef object parse_decimal_c(const char* s, Py_ssize_t n)
 cdef object parse_date_c(const char* s, Py_ssize_t n)
 cdef object render_date_c(object value)
 
+
+# The libxml2 reader calls that Cursor's inline methods make. They are functions of this module,
+# so that a module that cimports Cursor (the codec) reaches libxml2 through this one: a process
+# then holds one libxml2, with one set of globals, whether it is linked shared (source builds) or
+# statically into this module (wheels). Inside this module they compile to direct calls.
+cdef int reader_read(xmlTextReaderPtr reader) noexcept
+cdef int reader_next(xmlTextReaderPtr reader) noexcept
+cdef xmlNodePtr reader_current_node(xmlTextReaderPtr reader) noexcept
+cdef int reader_node_type(xmlTextReaderPtr reader) noexcept
+cdef int reader_depth(xmlTextReaderPtr reader) noexcept
+cdef const xmlChar* reader_name(xmlTextReaderPtr reader) noexcept
+cdef int reader_has_attributes(xmlTextReaderPtr reader) noexcept
+cdef int reader_is_empty(xmlTextReaderPtr reader) noexcept
 
 # An entry of a cursor's table of shared strings: ``text`` (owned, ASCII) and the hash of its
 # bytes; ``text`` is NULL in a free entry.
@@ -122,24 +127,24 @@ cdef class Cursor:
     cdef inline int _moved(self, int r) except -1:
         cdef xmlNodePtr node
         if r == 1:
-            node = xmlTextReaderCurrentNode(self._reader)
+            node = reader_current_node(self._reader)
             if node != NULL and node.type == XML_TEXT_NODE:
                 # Text, blank or not: the cursor reads every kind alike, and asking the reader
                 # would have it test the text for blanks and look up ``xml:space``.
                 self._type = XML_READER_TYPE_TEXT
                 return 1
-            self._type = xmlTextReaderNodeType(self._reader)
+            self._type = reader_node_type(self._reader)
             if self._type != XML_READER_TYPE_DOCUMENT_TYPE:
                 return 1
         return self._fail(r)
 
     cdef inline int move(self) except -1:
         """Moves to the next node in document order: 1 if there is one, 0 at the end."""
-        return self._moved(xmlTextReaderRead(self._reader))
+        return self._moved(reader_read(self._reader))
 
     cdef inline int skip(self) except -1:
         """Moves to the node after the current one, skipping its whole subtree: 1 or 0."""
-        return self._moved(xmlTextReaderNext(self._reader))
+        return self._moved(reader_next(self._reader))
 
     cdef inline int next_start(self) except -1:
         """``forward()``: stays on or moves to the next start tag and returns 1; stops on an end
@@ -157,31 +162,31 @@ cdef class Cursor:
 
     cdef inline int depth(self):
         """Depth of the current node, the root being 0."""
-        return xmlTextReaderDepth(self._reader)
+        return reader_depth(self._reader)
 
     cdef inline const xmlChar* name(self):
         """Borrowed qualified name of the current node (interned in the reader's dictionary),
         valid only until the cursor moves; NULL at the end."""
-        return xmlTextReaderConstName(self._reader)
+        return reader_name(self._reader)
 
     cdef inline bint name_is(self, const char* expected):
-        cdef const xmlChar* n = xmlTextReaderConstName(self._reader)
+        cdef const xmlChar* n = reader_name(self._reader)
         return n != NULL and strcmp(<const char*>n, expected) == 0
 
     cdef inline bint has_attributes(self):
         """True when the current start tag has attributes."""
-        return xmlTextReaderHasAttributes(self._reader) == 1
+        return reader_has_attributes(self._reader) == 1
 
     cdef inline bint is_empty(self):
         """True when the current start tag is written ``<x/>``."""
-        return xmlTextReaderIsEmptyElement(self._reader) == 1
+        return reader_is_empty(self._reader) == 1
 
     cdef inline int enter(self) except -1:
         """On a start tag: for ``<x/>`` moves past it and returns 0; otherwise moves to its
         first child node and returns 1 (then loop on ``next_start()`` and finish with
         ``leave()``)."""
         self._need_start()
-        if xmlTextReaderIsEmptyElement(self._reader) == 1:
+        if reader_is_empty(self._reader) == 1:
             self.move()
             return 0
         self.move()

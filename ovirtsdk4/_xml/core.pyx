@@ -71,11 +71,19 @@ from ovirtsdk4._xml.xmlreader cimport (
     xmlFreeTextReader,
     xmlReaderForIO,
     xmlReaderForMemory,
+    xmlTextReaderConstName,
     xmlTextReaderConstValue,
+    xmlTextReaderCurrentNode,
+    xmlTextReaderDepth,
     xmlTextReaderGetParserColumnNumber,
     xmlTextReaderGetParserLineNumber,
+    xmlTextReaderHasAttributes,
+    xmlTextReaderIsEmptyElement,
     xmlTextReaderMoveToAttribute,
     xmlTextReaderMoveToElement,
+    xmlTextReaderNext,
+    xmlTextReaderNodeType,
+    xmlTextReaderRead,
     xmlTextReaderSetStructuredErrorHandler,
 )
 from ovirtsdk4._xml.xmlwriter cimport (
@@ -475,6 +483,38 @@ cdef int _on_read(void* context, char* buffer, int size) noexcept with gil:
         return -1
 
 
+cdef int reader_read(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderRead(reader)
+
+
+cdef int reader_next(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderNext(reader)
+
+
+cdef xmlNodePtr reader_current_node(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderCurrentNode(reader)
+
+
+cdef int reader_node_type(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderNodeType(reader)
+
+
+cdef int reader_depth(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderDepth(reader)
+
+
+cdef const xmlChar* reader_name(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderConstName(reader)
+
+
+cdef int reader_has_attributes(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderHasAttributes(reader)
+
+
+cdef int reader_is_empty(xmlTextReaderPtr reader) noexcept:
+    return xmlTextReaderIsEmptyElement(reader)
+
+
 cdef class Cursor:
     """A forward-only cursor over an XML document (libxml2's xmlTextReader).
 
@@ -656,10 +696,10 @@ cdef class Cursor:
         cdef Py_ssize_t size
         cdef const xmlChar* value
         self._need_start()
-        if xmlTextReaderIsEmptyElement(self._reader) == 1:
+        if reader_is_empty(self._reader) == 1:
             self.move()
             return -1
-        depth = xmlTextReaderDepth(self._reader)
+        depth = reader_depth(self._reader)
         while True:
             if not self.move():
                 raise XmlError("Can't move to next node: the document ended inside an element")
@@ -672,7 +712,7 @@ cdef class Cursor:
                         self._grow(used + size + 1)
                     memcpy(self._buf + used, value, size)
                     used += size
-            elif t == XML_READER_TYPE_END_ELEMENT and xmlTextReaderDepth(self._reader) == depth:
+            elif t == XML_READER_TYPE_END_ELEMENT and reader_depth(self._reader) == depth:
                 break
         if used + 1 > self._cap:
             self._grow(used + 1)
@@ -777,7 +817,7 @@ cdef class Cursor:
         cdef xmlNodePtr node
         cdef xmlAttrPtr prop
         if self._type == XML_READER_TYPE_ELEMENT:
-            node = xmlTextReaderCurrentNode(self._reader)
+            node = reader_current_node(self._reader)
             prop = node.properties if node != NULL and node.type == XML_ELEMENT_NODE else NULL
             while prop != NULL:
                 if ((prop.ns == NULL or prop.ns.prefix == NULL)
@@ -821,7 +861,7 @@ cdef class Cursor:
         return values.get(text)
 
     cdef str name_str(self):
-        cdef const xmlChar* n = xmlTextReaderConstName(self._reader)
+        cdef const xmlChar* n = reader_name(self._reader)
         if n == NULL or self._type == 0:
             return None
         return PyUnicode_DecodeUTF8(<const char*>n, strlen(<const char*>n), NULL)
