@@ -12,8 +12,9 @@
 
 * ``server.ssl_context`` (HTTPS only) may be adjusted before the first connection, e.g. to
   cap the TLS version.
-* Binds ``127.0.0.1`` (and ``::1`` too with ``ipv6=True``) on a free port; never anything but
-  loopback. HTTP/1.1 keep-alive, one thread per connection, TLS 1.2+ with ALPN ``http/1.1``.
+* Binds ``127.0.0.1`` (and ``::1`` too with ``ipv6=True``, when the machine has an IPv6
+  loopback: ``server.ipv6`` says) on a free port, or ``port``; never anything but loopback.
+  HTTP/1.1 keep-alive, one thread per connection, TLS 1.2+ with ALPN ``http/1.1``.
 * The handler gets a :class:`Request` and returns a :class:`Response` (or ``bytes``, meaning
   200 with that body). If it raises, the client gets a 500 and the exception is kept in
   ``server.errors``.
@@ -31,6 +32,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import selectors
 import socket
@@ -149,6 +151,23 @@ def _encode(body, encoding):
     raise ValueError(f"unknown encoding {encoding!r}")
 
 
+def _ipv6_listener(port):
+    """A socket bound to ``[::1]:port``; ``False`` when the machine has no IPv6 loopback,
+    ``None`` when the port is taken there."""
+    try:
+        v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    except OSError:
+        return False
+    try:
+        v6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        v6.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        v6.bind(("::1", port))
+    except OSError as exc:
+        v6.close()
+        return None if exc.errno == errno.EADDRINUSE else False
+    return v6
+
+
 class _Closed(Exception):
     """The peer closed the connection, or the server is stopping."""
 
@@ -170,7 +189,6 @@ class HttpServer:
         self._threads: list[threading.Thread] = []
         self._listeners: list[socket.socket] = []
         self._accept_thread = None
-        self._wake_r, self._wake_w = socket.socketpair()
         self.ssl_context = None
         if certfile is not None:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -179,28 +197,33 @@ class HttpServer:
             ctx.set_alpn_protocols(["http/1.1"])
             self.ssl_context = ctx
         self._bind(ipv6, port)
+        self._wake_r, self._wake_w = socket.socketpair()
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def _bind(self, ipv6, port):
+        """Listen on ``127.0.0.1`` (and ``::1`` with ``ipv6``, when the machine has it): the
+        same port on both. ``self.ipv6`` tells whether ``::1`` is listened on."""
+        self.ipv6 = False
         for _ in range(20):
             v4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             v4.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            v4.bind(("127.0.0.1", port))
+            try:
+                v4.bind(("127.0.0.1", port))
+            except OSError:
+                v4.close()
+                raise
             listeners = [v4]
             if ipv6:
-                v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-                v6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-                v6.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                try:
-                    v6.bind(("::1", v4.getsockname()[1]))
-                except OSError:
+                v6 = _ipv6_listener(v4.getsockname()[1])
+                if v6 is None:  # the port is taken on ::1 only: try another free one
                     v4.close()
-                    v6.close()
                     if port:
-                        raise
+                        raise OSError(errno.EADDRINUSE, f"port {port} is in use on ::1")
                     continue
-                listeners.append(v6)
+                if v6 is not False:
+                    listeners.append(v6)
+                    self.ipv6 = True
             break
         else:  # pragma: no cover
             raise OSError("could not bind the same free port on 127.0.0.1 and ::1")
@@ -209,6 +232,11 @@ class HttpServer:
             sock.setblocking(False)
         self._listeners = listeners
         self.port = listeners[0].getsockname()[1]
+
+    @property
+    def addresses(self):
+        """The ``(host, port)`` pairs listened on."""
+        return [sock.getsockname()[:2] for sock in self._listeners]
 
     @property
     def scheme(self):

@@ -21,8 +21,9 @@ code per resource: collections are created on first use, typed by
   statistics for hosts and VMs, ``ticket``. With ``transition_delay=0`` (the default) the
   intermediate status is in the action's aftermath and the final one is reached before the
   next request is answered; with a delay, after that many seconds.
-* Auth: SSO password and Kerberos (``token-http-auth``, accepted without a challenge) grants,
-  revoke, bearer tokens checked (401 otherwise), HTTP basic auth.
+* Auth: the SSO password grant, revoke, bearer tokens checked (401 otherwise), HTTP basic
+  auth. The Kerberos grant (``token-http-auth``) checks nothing, so it is refused unless
+  ``kerberos=True`` (``serve --kerberos``): then anyone who can connect gets a token.
 
 Python seeding: ``engine.add(types.Vm(name="web1", cluster=types.Cluster(name="Default")))``
 adds to the top-level collection of the object's type; ``engine.add(nic, "/vms/ID/nics")`` to
@@ -254,7 +255,7 @@ class Engine:
         username="admin@internal",
         password=None,
         transition_delay=0.0,
-        kerberos=True,
+        kerberos=False,
         sso_error_style="oauth",
         basic_auth=True,
     ):
@@ -273,6 +274,8 @@ class Engine:
         self._event_ids = itertools.count(1)
         self.job_correlation: dict[str, str] = {}
         self.requests_served = 0
+        #: Exceptions the simulator raised while answering (each answered as a 500 fault).
+        self.errors: list[BaseException] = []
         self.root = service_info(services.SystemService)
         self.top: dict[type, str] = {}
         for segment, cls in self.root.locators.items():
@@ -282,6 +285,9 @@ class Engine:
                 if etype is not None:
                     self.top.setdefault(etype, "/" + segment)
         self._links: dict[type, list[str]] = {}
+        self._stubs: dict[str, object] = {}
+        #: hrefs of the objects that get no generated content (seeded ones).
+        self.exact: set[str] = set()
         self.started = _now()
         from ovirtsdk4.testing.inventory import LAZY
 
@@ -309,14 +315,16 @@ class Engine:
             raise KeyError(f"no top-level collection holds {cls.__name__}")
         return self.collection(path)
 
-    def add(self, obj, path=None, *, events=False):
+    def add(self, obj, path=None, *, events=False, exact=False):
         """Add ``obj`` (an ``ovirtsdk4.types`` object) to the collection at ``path`` (default:
         the top-level collection of its type); returns the stored object, with ``id`` and
         ``href``. References by id or name are resolved; inline list links (``vm.nics``) go
-        to the sub-collections."""
+        to the sub-collections. With ``exact`` (what seeds use), an unknown reference is a
+        :class:`Fault` and the object gets no generated content (its statistics, snapshots,
+        permissions, tags and labels are only what is added to them)."""
         with self.lock:
             coll = self.collection(path) if path is not None else self.collection_of(type(obj))
-            return self._add(coll, obj, api=False, events=events)
+            return self._add(coll, obj, api=False, events=events, exact=exact)
 
     def attach(self, path, obj):
         """Put an object that is stored elsewhere into the collection at ``path`` too (for
@@ -437,7 +445,7 @@ class Engine:
     def _new_collection(self, coll, parent):
         """Fill a collection created on demand, where the engine would have content: the
         fillers of :attr:`lazy`, by (parent type, segment), give the objects."""
-        if parent is None:
+        if parent is None or parent.href in self.exact:
             return
         filler = self.lazy.get((type(parent), coll.path.rsplit("/", 1)[-1]))
         if filler is not None:
@@ -454,7 +462,7 @@ class Engine:
             return str(next(self._event_ids))
         return str(uuid.uuid4())
 
-    def _add(self, coll, obj, *, api, events=True, correlation_id=None):
+    def _add(self, coll, obj, *, api, events=True, correlation_id=None, exact=False):
         if coll.etype is not None and not isinstance(obj, coll.etype):
             raise Fault(
                 400,
@@ -488,7 +496,7 @@ class Engine:
         elif obj.id in coll.items:
             raise Fault(409, f"[Cannot add {etype.__name__}. The id {obj.id} is already in use.]")
         obj.href = f"{coll.href}/{obj.id}"
-        self._resolve_refs(obj, strict=api)
+        self._resolve_refs(obj, strict=api or exact)
         children = self._take_children(coll, obj)
         if api and etype in INITIAL_STATUS and getattr(obj, "status", None) is None:
             first, final = INITIAL_STATUS[etype]
@@ -501,13 +509,15 @@ class Engine:
         if api and hasattr(obj, "creation_time") and obj.creation_time is None:
             obj.creation_time = _now()
         coll.items[obj.id] = obj
+        if exact:
+            self.exact.add(obj.href)
         if coll.names is not None and getattr(obj, "name", None) is not None:
             coll.names.setdefault(obj.name, obj)
         self._invalidate(obj.id)
         for segment, items in children:
             sub = self.collection(f"{coll.path}/{obj.id}/{segment}")
             for item in items:
-                self._add(sub, item, api=api, events=False)
+                self._add(sub, item, api=api, events=False, exact=exact)
         if events and coll.path.count("/") == 1 and etype is not types.Event:
             self._event_for(obj, "add", correlation_id)
         return obj
@@ -527,32 +537,51 @@ class Engine:
                         children.append((member.link_rel, list(value)))
         return children
 
-    def _resolve_refs(self, obj, strict):
+    def ref(self, obj):
+        """The reference (``id`` and ``href`` only) to a stored object: one shared object per
+        target, never changed (an update replaces a reference, it does not edit it)."""
+        stub = self._stubs.get(obj.href)
+        if stub is None:
+            stub = self._stubs[obj.href] = _stub(type(obj), obj.id, obj.href)
+        return stub
+
+    def _resolve_refs(self, obj, strict, where=""):
+        """Point every reference of ``obj`` (at any depth, lists included) at the stored
+        object it names by id or name; an unknown one is a 404 when ``strict``."""
         for member in struct_info(type(obj)).members:
-            if not member.is_link or member.is_list or member.struct is None:
+            if member.struct is None:
                 continue
-            ref = getattr(obj, member.name)
-            if ref is None:
+            value = getattr(obj, member.name)
+            if value is None:
                 continue
-            cls = member.struct.cls
-            top = self.top.get(cls)
+            name = f"{where}{member.name}"
+            if not member.is_link:
+                for item in value if member.is_list else (value,):
+                    if isinstance(item, types.Struct):
+                        self._resolve_refs(item, strict, name + ".")
+                continue
+            top = self.top.get(member.struct.cls)
             if top is None:
                 continue
-            coll = self.collection(top)
-            found = None
-            if ref.id is not None:
-                found = coll.items.get(ref.id)
-                what = f"id={ref.id}"
-            elif getattr(ref, "name", None) is not None:
-                found = coll.by_name(ref.name)
-                what = f"name={ref.name}"
+            if member.is_list:
+                setattr(obj, member.name, [self._target(top, r, strict, name) for r in value])
             else:
-                continue
-            if found is None:
-                if strict:
-                    raise Fault(404, f"Entity not found: {cls.__name__}: {what}")
-                continue
-            setattr(obj, member.name, _stub(cls, found.id, found.href))
+                setattr(obj, member.name, self._target(top, value, strict, name))
+
+    def _target(self, top, ref, strict, member):
+        if ref.id is not None:
+            found, what = self.collection(top).items.get(ref.id), f"id={ref.id}"
+        elif getattr(ref, "name", None) is not None:
+            found, what = self.collection(top).by_name(ref.name), f"name={ref.name}"
+        else:
+            return ref
+        if found is None:
+            if strict:
+                raise Fault(
+                    404, f"Entity not found: {type(ref).__name__}: {what} (member '{member}')"
+                )
+            return ref
+        return self.ref(found)
 
     def _merge(self, dst, src):
         for member in struct_info(type(src)).members:
@@ -571,12 +600,17 @@ class Engine:
                 and old is not None
                 and type(old) is type(value)
             ):
+                # Nested objects may be shared between objects (generated ones are): copy.
+                old = copy.copy(old)
                 self._merge(old, value)
+                setattr(dst, member.name, old)
             else:
                 setattr(dst, member.name, value)
 
     def _remove(self, coll, obj):
         obj_id = obj.id
+        self._stubs.pop(obj.href, None)
+        self.exact.discard(obj.href)
         del coll.items[obj_id]
         coll.names = None
         self._invalidate(obj_id)
@@ -846,17 +880,20 @@ class Engine:
             if path == "/ovirt-engine/services/sso-logout":
                 return self._revoke(request)
             if not (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
-                return Response(
-                    404, b"<html><body>Not Found</body></html>", [("Content-Type", "text/html")]
-                )
+                raise Fault(404, f"There is no resource at {path}", reason="Not Found")
             if not self._authorized(request):
-                return Response(401, b"", [("Content-Type", "text/html")])
+                raise Fault(401, "The request has no valid credentials.", reason="Unauthorized")
             with self.lock:
                 self.requests_served += 1
                 self._tick()
                 return self._api(request)
         except Fault as fault:
             return self._fault(fault)
+        except Exception as exc:  # a defect of the simulator: still an engine-shaped answer
+            self.errors.append(exc)
+            return self._fault(
+                Fault(500, f"The simulator failed: {type(exc).__name__}: {exc}", "Internal Error")
+            )
 
     def _fault(self, fault):
         body = Writer.write(types.Fault(reason=fault.reason, detail=fault.detail))

@@ -7,33 +7,17 @@ disk attachments, disks and NICs (snapshots, permissions, tags, affinity labels 
 on demand), tags, affinity labels, users and events. The same arguments always give the same
 objects, ids included (UUIDs derived from the names).
 
-Seed files (:func:`load_seed`), the ``--seed`` of the ``serve`` command:
-
-* **JSON** (``*.json``): ``{"inventory": {"vms": 10}, "objects": [...]}``. ``inventory``
-  (optional) gives :func:`populate`'s keyword arguments; without it nothing is generated.
-  Each object is ``{"type": "Vm", "path": "/vms", ...members...}``: ``type`` is an
-  ``ovirtsdk4.types`` class name, ``path`` (optional) the collection (default: the top-level
-  collection of the type), and the other keys are member names with JSON values: nested
-  objects for structs (references by ``{"name": ...}`` or ``{"id": ...}``), lists, enum
-  values as strings (``"up"``), dates in ISO 8601. Inline list links (``"nics": [...]``)
-  become sub-collection items. Objects are added in order, so refer only to earlier ones.
-* **A directory of XML documents** (``*.xml``, in name order): each holds one object
-  (``<vm>...</vm>``) or a list (``<vms><vm>...</vm></vms>``), in the API's own format, added
-  to the top-level collection of its type.
+Seed files: :mod:`ovirtsdk4.testing.seed` (:func:`load_seed` here loads one, inventory included).
 """
 
 from __future__ import annotations
 
 import datetime
-import enum
-import json
 import random
 import uuid
-from pathlib import Path
+import zlib
 
 from ovirtsdk4 import types
-from ovirtsdk4.reader import Reader
-from ovirtsdk4.testing.model import struct_info
 
 __all__ = ["LAZY", "load_seed", "object_from_json", "populate", "statistics_for"]
 
@@ -153,7 +137,7 @@ def _vm_tags(engine, vm):
     tags = [t for t in tags if t.name != "root"]
     if not tags:
         return []
-    tag = tags[int(vm.id[:8], 16) % len(tags)]
+    tag = tags[zlib.crc32(vm.id.encode()) % len(tags)]
     item = types.Tag(id=tag.id, name=tag.name, description=tag.description)
     item.vm = _ref(types.Vm, vm)
     return [item]
@@ -163,7 +147,7 @@ def _vm_labels(engine, vm):
     labels = list(engine.collection("/affinitylabels").items.values())
     if not labels:
         return []
-    label = labels[int(vm.id[:8], 16) % len(labels)]
+    label = labels[zlib.crc32(vm.id.encode()) % len(labels)]
     return [types.AffinityLabel(id=label.id, name=label.name)]
 
 
@@ -570,79 +554,20 @@ def _mac(a, b, c, prefix=0x56):
 # ---------------------------------------------------------------------- seed files
 
 
-def _convert(member, value):
-    if value is None:
-        return None
-    if member.is_list:
-        return [_convert_one(member, item) for item in value]
-    return _convert_one(member, value)
+def load_seed(engine, path):
+    """Load a seed (a JSON file or a directory of XML documents, see
+    :mod:`ovirtsdk4.testing.seed`) into ``engine``, its ``inventory`` included; returns the
+    :class:`~ovirtsdk4.testing.seed.SeedReport` of the objects it added."""
+    from ovirtsdk4.testing import seed as seeds
 
-
-def _convert_one(member, value):
-    kind = member.kind_name
-    if kind == "struct":
-        if not isinstance(value, dict):
-            raise ValueError(f"'{member.name}' takes an object, not {value!r}")
-        return object_from_json(value, member.struct.cls)
-    if kind == "enum":
-        cls = getattr(types, member.target_name)
-        return cls(str(value).lower()) if not isinstance(value, enum.Enum) else value
-    if kind == "date":
-        return datetime.datetime.fromisoformat(value)
-    if kind == "decimal":
-        return float(value)
-    if kind == "integer":
-        return int(value)
-    if kind == "boolean":
-        if isinstance(value, str):
-            return value.lower() == "true"
-        return bool(value)
-    return str(value)
+    data = seeds.read(path)
+    if data.inventory:
+        populate(engine, **data.inventory)
+    return seeds.load(engine, data)
 
 
 def object_from_json(data, cls=None):
-    """An ``ovirtsdk4.types`` object from a JSON-like dict (see the module docstring)."""
-    data = dict(data)
-    name = data.pop("type", None)
-    data.pop("path", None)
-    if name is not None:
-        found = getattr(types, str(name), None)
-        if not isinstance(found, type) or (cls is not None and not issubclass(found, cls)):
-            raise ValueError(f"unknown or unexpected type {name!r}")
-        cls = found
-    if cls is None:
-        raise ValueError(f"an object needs a 'type': {data!r}")
-    members = {m.name: m for m in struct_info(cls).members}
-    obj = cls()
-    for key, value in data.items():
-        member = members.get(key)
-        if member is None:
-            raise ValueError(f"{cls.__name__} has no member {key!r}")
-        setattr(obj, key, _convert(member, value))
-    if "href" in data:
-        obj.href = data["href"]
-    return obj
+    """An ``ovirtsdk4.types`` object from one JSON seed entry."""
+    from ovirtsdk4.testing.seed import object_from_json as convert
 
-
-def load_seed(engine, path):
-    """Load a JSON seed file or a directory of XML documents into ``engine``; returns the
-    number of objects added."""
-    path = Path(path)
-    count = 0
-    if path.is_dir():
-        for file in sorted(path.glob("*.xml")):
-            value = Reader.read(file.read_bytes())
-            for obj in value if isinstance(value, list) else [value]:
-                engine.add(obj)
-                count += 1
-        return count
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(data, list):
-        data = {"objects": data}
-    if data.get("inventory"):
-        populate(engine, **data["inventory"])
-    for item in data.get("objects", ()):
-        obj = object_from_json(item)
-        engine.add(obj, item.get("path"))
-        count += 1
-    return count
+    return convert(data, cls)

@@ -1,5 +1,7 @@
-"""A pytest plugin: ``pytest -p ovirtsdk4.testing.pytest_plugin`` (or
-``pytest_plugins = ["ovirtsdk4.testing.pytest_plugin"]`` in a ``conftest.py``).
+"""A pytest plugin, loaded automatically once the package is installed (its ``pytest11`` entry
+point). Naming it explicitly works too, and changes nothing: ``pytest -p
+ovirtsdk4.testing.pytest_plugin``, or ``pytest_plugins = ["ovirtsdk4.testing.pytest_plugin"]``
+in a ``conftest.py``.
 
 Fixtures:
 
@@ -9,7 +11,24 @@ Fixtures:
 * ``ovirt_connection``: a connection to it, closed at the end of the test.
 """
 
+import sys
+
 import pytest
+
+#: The names pytest may register this module under: the entry point's and the module's.
+_NAMES = ("ovirtsdk4", __name__)
+
+
+def pytest_plugin_registered(plugin, manager):
+    # Registered under one name (by the entry point, or by -p / pytest_plugins under the
+    # module's name), the module would be registered again under the other, which pytest
+    # refuses ("Plugin already registered under a different name"). Blocking the other name
+    # makes that second registration a no-op.
+    if plugin is sys.modules[__name__]:
+        registered = manager.get_name(plugin)
+        for name in _NAMES:
+            if name != registered and manager.get_plugin(name) is None:
+                manager.set_blocked(name)
 
 
 def pytest_addoption(parser):

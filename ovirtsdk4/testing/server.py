@@ -10,14 +10,16 @@
         ...
         sim.engine.add(types.Vm(name="extra", cluster=types.Cluster(name="Default")))
 
-The server binds a free loopback port (or ``port=``), with a CA and a server certificate made
-on the fly in a temporary directory (or ``tls_dir=``), and serves HTTP/1.1 keep-alive with one
-thread per connection.
+The server listens on ``127.0.0.1`` and ``::1`` (when the machine has an IPv6 loopback), on a
+free port (or ``port=``; a busy one raises ``OSError`` saying so), with a CA and a server
+certificate made on the fly in a temporary directory (or ``tls_dir=``), and serves HTTP/1.1
+keep-alive with one thread per connection.
 """
 
 from __future__ import annotations
 
 import collections
+import errno
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,7 +27,10 @@ from pathlib import Path
 from ovirtsdk4.testing._http import HttpServer
 from ovirtsdk4.testing._tls import make_tls_material
 from ovirtsdk4.testing.engine import API_PREFIX, Engine
-from ovirtsdk4.testing.inventory import load_seed, populate
+from ovirtsdk4.testing.inventory import populate
+from ovirtsdk4.testing.seed import Seed, SeedReport
+from ovirtsdk4.testing.seed import load as load_seed
+from ovirtsdk4.testing.seed import read as read_seed
 
 __all__ = ["Simulator", "simulator"]
 
@@ -33,7 +38,9 @@ __all__ = ["Simulator", "simulator"]
 class Simulator:
     """An engine served over HTTPS. Use it as a context manager (or ``start``/``stop``).
 
-    Attributes once started: ``url`` (``https://localhost:PORT/ovirt-engine/api``),
+    Attributes once started: ``url`` (``https://localhost:PORT/ovirt-engine/api``; it names
+    ``127.0.0.1`` instead when the machine has no IPv6 loopback), ``addresses`` (what is
+    listened on),
     ``ca_file`` (path of the CA's PEM), ``username``, ``password``, ``engine`` (the
     :class:`Engine`), ``server`` (the HTTP server, whose ``requests`` keeps the last 10,000
     requests received).
@@ -51,7 +58,7 @@ class Simulator:
         password=None,
         transition_delay=0.0,
         inventory=None,
-        host="localhost",
+        host=None,
         record=10_000,
         **engine_options,
     ):
@@ -61,11 +68,16 @@ class Simulator:
             transition_delay=transition_delay,
             **engine_options,
         )
-        self.counts = {}
-        if vms or inventory:
-            self.counts = populate(self.engine, vms, **(inventory or {}))
-        if seed is not None:
-            load_seed(self.engine, seed)
+        if seed is not None and not isinstance(seed, Seed):
+            seed = read_seed(seed)
+        knobs = dict(seed.inventory or {}) if seed is not None else {}
+        knobs.update(inventory or {})
+        if vms:
+            knobs["vms"] = vms
+        #: What :func:`~ovirtsdk4.testing.inventory.populate` generated (counts per collection).
+        self.counts = populate(self.engine, **knobs) if knobs else {}
+        #: What the seed added (a :class:`~ovirtsdk4.testing.seed.SeedReport`).
+        self.seeded = load_seed(self.engine, seed) if seed is not None else SeedReport()
         self._port = port
         self._tls_dir = tls_dir
         self._own_tls_dir = None
@@ -89,12 +101,21 @@ class Simulator:
         if directory is None:
             directory = self._own_tls_dir = tempfile.mkdtemp(prefix="ovirt-simulator-")
         self.tls = make_tls_material(Path(directory))
-        server = HttpServer(
-            self.engine.handle,
-            certfile=self.tls.server_cert,
-            keyfile=self.tls.server_key,
-            port=self._port,
-        )
+        try:
+            server = HttpServer(
+                self.engine.handle,
+                certfile=self.tls.server_cert,
+                keyfile=self.tls.server_key,
+                port=self._port,
+                ipv6=True,
+            )
+        except OSError as exc:
+            self.stop()
+            if exc.errno == errno.EADDRINUSE:
+                raise OSError(
+                    exc.errno, f"cannot listen on port {self._port}: it is already in use"
+                ) from None
+            raise
         # A bounded record, so that a long-running simulator does not grow without end.
         server.requests = collections.deque(maxlen=self._record)
         self.server = server.start()
@@ -119,8 +140,18 @@ class Simulator:
         return self.server.port
 
     @property
+    def addresses(self):
+        """The ``(address, port)`` pairs listened on: ``127.0.0.1`` and, when the machine
+        has an IPv6 loopback, ``::1``."""
+        return self.server.addresses
+
+    @property
     def base_url(self):
-        return f"https://{self._host}:{self.server.port}"
+        host = self._host
+        if host is None:
+            # "localhost" may resolve to ::1 first: name it only when ::1 is listened on too.
+            host = "localhost" if self.server.ipv6 else "127.0.0.1"
+        return f"https://{host}:{self.server.port}"
 
     @property
     def url(self):
