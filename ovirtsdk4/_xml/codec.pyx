@@ -17,6 +17,7 @@ loop then reads any struct (``read_struct``) and one writes any struct (``write_
 """
 
 from cpython.datetime cimport PyDateTime_CheckExact, import_datetime
+from cpython.unicode cimport PyUnicode_AsUTF8String
 from cpython.list cimport PyList_Append
 from cpython.object cimport PyObject, PyObject_TypeCheck, PyTypeObject
 from cpython.ref cimport Py_INCREF, Py_XDECREF
@@ -38,6 +39,7 @@ from ovirtsdk4._xml.xmlstring cimport xmlChar
 
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object text, Py_ssize_t* size) except NULL
+    str PyUnicode_FromObject(object value)
 
     ctypedef struct PyMemberDef:
         int type
@@ -51,6 +53,7 @@ cdef extern from "structmember.h":
     int T_OBJECT_EX
     int READONLY
 
+import datetime as _datetime_module
 import enum as _enum
 import gc as _gc
 from types import MemberDescriptorType as _MemberDescriptor
@@ -84,6 +87,7 @@ import_datetime()
 cdef object _List = List
 cdef tuple _NO_ARGS = ()
 cdef object _Enum = _enum.Enum
+cdef object _datetime = _datetime_module.datetime
 
 
 cdef Py_ssize_t _slot_offset(type cls, str name) except -1:
@@ -412,30 +416,48 @@ cdef int _gc_resume(bint collecting) except -1:
 
 # -- writing ---------------------------------------------------------------------------------
 
+cdef str _text(object value, Member m):
+    """``value`` as the exact ``str`` the emitter takes: a ``str``, or a copy of an instance of
+    a subclass of ``str`` (whose text the official writes as it is)."""
+    if type(value) is str:
+        return <str>value
+    if isinstance(value, str):
+        return PyUnicode_FromObject(value)
+    if m is None:
+        raise TypeError(f"The value {value!r} of 'href' isn't valid: expected a str")
+    raise TypeError(f"The value {value!r} of '{m.name}' isn't valid: expected a str")
+
+
 cdef str _render(Member m, object value):
-    """The text of a primitive or enum value (API.md W-3)."""
+    """The text of a primitive or enum value, accepted and refused as the official's generated
+    writers accept and refuse it (API.md W-3, docs/differences.md): integers and decimals by
+    ``str()`` of any ``int`` or ``float``, booleans only as ``bool``, dates only as a
+    ``datetime.datetime``, enums by their ``value`` attribute (any object that has one), and
+    the integer ``id`` attribute (``Vlan.id``) by ``str()`` of anything."""
     cdef int kind = m.kind
     if kind == K_STRING:
-        return value
-    if kind == K_BOOLEAN:
+        return _text(value, m)
+    if kind == K_ENUM:
+        if PyObject_TypeCheck(value, <PyTypeObject*>_Enum):
+            # ``_value_`` is a plain instance attribute; ``value`` is a Python-level property.
+            return _text(value._value_, m)
+        return _text(value.value, m)
+    if kind == K_INTEGER:
+        if m.is_attribute or isinstance(value, int):
+            return _text(str(value), m)
+    elif kind == K_BOOLEAN:
         if value is True:
             return "true"
         if value is False:
             return "false"
-    elif kind == K_INTEGER:
-        if isinstance(value, int):
-            return str(value)
     elif kind == K_DECIMAL:
         if isinstance(value, float):
-            return str(value)
+            return _text(str(value), m)
     elif kind == K_DATE:
         if PyDateTime_CheckExact(value):
             return render_date_c(value)
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-    elif PyObject_TypeCheck(value, <PyTypeObject*>_Enum):
-        # ``_value_`` is a plain instance attribute; ``value`` is a Python-level property.
-        return value._value_
+        if isinstance(value, _datetime):
+            return _text(value.isoformat(), m)
     raise TypeError(
         f"The value {value!r} of '{m.name}' isn't valid: expected {_KIND_NAMES[kind]}"
     )
@@ -458,7 +480,7 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
         # list for one would raise and clear an AttributeError every time).
         href = value.href if PyObject_TypeCheck(value, <PyTypeObject*>_List) else None
         if href is not None:
-            e.attribute_c(b"href", href)
+            e.attribute_c(b"href", _text(href, None))
         for item in value:
             write_struct(e, item, m.struct, item_tag)
     else:
@@ -468,53 +490,60 @@ cdef int _write_member(Emitter e, Member m, object value) except -1:
     return e.end()
 
 
-cdef inline object _stored(object obj, Py_ssize_t offset, str storage, bint slotted):
-    """The attribute ``storage`` of ``obj``: read from its slot when ``slotted`` and the slot
-    is set, else by ``getattr`` (whose error names an attribute that was deleted)."""
+cdef inline object _stored(object obj, Py_ssize_t offset, str name, bint slotted):
+    """The attribute ``name`` of ``obj``: read from its slot when ``slotted`` and the slot is
+    set, else through the property (or any attribute of that name: the official writers take
+    any object that has the attributes they read)."""
     cdef PyObject* value
     if slotted:
         value = _slot(obj, offset)[0]
         if value != NULL:
             return <object>value
-    return getattr(obj, storage)
+    return getattr(obj, name)
 
 
 cdef int write_struct(Emitter e, object obj, StructInfo info, const char* tag) except -1:
-    """Writes ``obj`` as an ``info`` element named ``tag``. An instance of the type (or of a
-    subclass) is read slot by slot; any other object, attribute by attribute."""
+    """Writes ``obj`` as an ``info`` element named ``tag``. An instance of exactly the type is
+    read slot by slot; any other object, attribute by attribute."""
     cdef Member m
     cdef object value
-    cdef bint slotted = PyObject_TypeCheck(obj, <PyTypeObject*>info.cls)
+    cdef bint slotted = type(obj) is info.cls
     e.start_c(tag)
-    value = _stored(obj, info._href, "_href", slotted)
+    value = _stored(obj, info._href, "href", slotted)
     if value is not None:
-        e.attribute_c(b"href", value)
+        e.attribute_c(b"href", _text(value, None))
     if info.id_member is not None:
         m = info.id_member
-        value = _stored(obj, m.offset, m.storage, slotted)
+        value = _stored(obj, m.offset, m.name, slotted)
         if value is not None:
             e.attribute_c(b"id", _render(m, value))
     for m in info.elements:
-        value = _stored(obj, m.offset, m.storage, slotted)
+        value = _stored(obj, m.offset, m.name, slotted)
         if value is not None:
             _write_member(e, m, value)
     return e.end()
 
 
+cdef bytes _tag_name(object tag):
+    if not isinstance(tag, str):
+        raise TypeError(f"The tag {tag!r} isn't valid: expected a str")
+    return PyUnicode_AsUTF8String(tag)
+
+
 def write_one(obj, Emitter emitter, StructInfo info, tag=None):
     """``XxxWriter.write_one``: ``obj`` as an element named ``tag`` (default: the type's)."""
-    cdef bytes name = info._tag if tag is None else (<str>tag).encode("utf-8")
+    cdef bytes name = info._tag if tag is None else _tag_name(tag)
     write_struct(emitter, obj, info, name)
 
 
 def write_many(objs, Emitter emitter, StructInfo info, singular=None, plural=None):
     """``XxxWriter.write_many``: a container named ``plural`` holding each of ``objs``."""
-    cdef bytes item = info._tag if singular is None else (<str>singular).encode("utf-8")
-    cdef bytes container = info._plural if plural is None else (<str>plural).encode("utf-8")
+    cdef bytes item = info._tag if singular is None else _tag_name(singular)
+    cdef bytes container = info._plural if plural is None else _tag_name(plural)
     emitter.start_c(container)
-    href = getattr(objs, "href", None)
+    href = objs.href if PyObject_TypeCheck(objs, <PyTypeObject*>_List) else None
     if href is not None:
-        emitter.attribute_c(b"href", href)
+        emitter.attribute_c(b"href", _text(href, None))
     for obj in objs:
         write_struct(emitter, obj, info, item)
     emitter.end()

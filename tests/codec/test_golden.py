@@ -389,13 +389,16 @@ def test_write_objects_with_extra_or_deleted_attributes():
         Writer.write(cluster)
 
 
-def test_write_objects_of_another_type_by_their_attributes():
+def test_write_objects_of_another_type_by_their_public_attributes():
+    # As the official writers: any object that has the attributes the writer reads (by their
+    # public names) is written, whatever its type (docs/differences.md lists none here).
     class Duck:
-        _href = None
-        _id = "n1"
+        href = None
+        id = "n1"
+        _name = "not read"
 
         def __getattr__(self, name):
-            return "eth0" if name == "_name" else None
+            return "eth0" if name == "name" else None
 
     assert Writer.write(types.Vm(nics=[Duck()])) == (
         '<vm><nics><nic id="n1"><name>eth0</name></nic></nics></vm>'

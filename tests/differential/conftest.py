@@ -118,3 +118,64 @@ def surface_of(ref_python):
         return _CACHE[key]
 
     return get
+
+
+WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+
+
+class Worker:
+    """``worker.py`` run by the official package's interpreter for the whole session: one JSON
+    command per line in, one answer per line out."""
+
+    def __init__(self, python):
+        self._cwd = tempfile.TemporaryDirectory()  # keeps the work tree off its sys.path
+        self._proc = subprocess.Popen(
+            [python, "-I", WORKER_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=self._cwd.name,
+            env=_clean_env(),
+            text=True,
+            encoding="utf-8",
+        )
+
+    def ask(self, command):
+        self._proc.stdin.write(json.dumps(command) + "\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the reference worker exited with {self._proc.wait()}")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"the reference worker failed: {reply['error']}")
+        return reply["ok"]
+
+    def close(self):
+        self._proc.stdin.close()
+        self._proc.wait(timeout=30)
+        self._proc.stdout.close()
+        self._cwd.cleanup()
+
+
+def _load_worker_module():
+    spec = importlib.util.spec_from_file_location("differential_worker", WORKER_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def both_sides(ref_python):
+    """``both_sides(command)`` -> ``(ours, official)``: the answers of ``worker.py`` run in this
+    process (our package) and in the reference worker (the official one), both through JSON."""
+    ours = _load_worker_module()
+    worker = Worker(ref_python)
+    if worker.ask({"op": "hello"}).startswith(os.path.dirname(ours.ovirtsdk4.__file__)):
+        pytest.fail("the reference worker imported our ovirtsdk4")
+
+    def ask(command):
+        mine = json.loads(json.dumps(ours.answer(json.loads(json.dumps(command)))))
+        return mine, worker.ask(command)
+
+    yield ask
+    worker.close()
