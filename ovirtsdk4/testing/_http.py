@@ -18,6 +18,8 @@
 * The handler gets a :class:`Request` and returns a :class:`Response` (or ``bytes``, meaning
   200 with that body). If it raises, the client gets a 500 and the exception is kept in
   ``server.errors``.
+* A :class:`Response` body may be an iterable of ``bytes``: it is sent chunked, each piece as
+  it is produced.
 * A :class:`Response` can script misbehaviour: ``delay`` before answering, ``truncate_at``
   (announce the full ``Content-Length``, send only that many body bytes, then close), ``reset``
   (abort the connection with a TCP RST instead of answering), ``encoding`` (``gzip``, ``deflate``
@@ -442,6 +444,8 @@ class HttpServer:
             # SO_LINGER with a zero timeout makes close() send an RST instead of a FIN.
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return False
+        if not isinstance(response.body, (bytes, bytearray, memoryview)):
+            return self._write_stream(conn, request, response)
         body = bytes(response.body)
         headers = list(response.headers)
         if response.encoding:
@@ -478,5 +482,30 @@ class HttpServer:
                 return False
             piece = body[start : start + response.chunk_size]
             conn.sendall(b"%x\r\n%b\r\n" % (len(piece), piece))
+        conn.sendall(b"0\r\n\r\n")
+        return not close
+
+    def _write_stream(self, conn, request, response):
+        """Send a body given as an iterable of ``bytes``, chunked, as it is produced."""
+        close = response.close or (request.header("connection") or "").lower() == "close"
+        headers = list(response.headers) + [("Transfer-Encoding", "chunked")]
+        if close:
+            headers.append(("Connection", "close"))
+        reason = response.reason or _REASONS.get(response.status, "Unknown")
+        head = f"HTTP/1.1 {response.status} {reason}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\n"
+        conn.sendall(head.encode("latin-1"))
+        pieces = iter(response.body)
+        try:
+            if request.method != "HEAD":
+                for piece in pieces:
+                    if self._stopping.is_set():
+                        return False
+                    if piece:
+                        conn.sendall(b"%x\r\n%b\r\n" % (len(piece), piece))
+        finally:
+            close_pieces = getattr(pieces, "close", None)
+            if close_pieces is not None:
+                close_pieces()
         conn.sendall(b"0\r\n\r\n")
         return not close

@@ -91,6 +91,12 @@ UNIQUE_NAMES = frozenset(
     ]
 )
 
+# How many objects' renderings are kept (each about 1-3 KB): a bound, so that listing 100,000
+# VMs does not keep 100,000 documents.
+CACHE_OBJECTS = 20_000
+# Objects rendered per step of a streamed list (the lock is taken once per step).
+LIST_STEP = 500
+
 VS, HS, SDS = types.VmStatus, types.HostStatus, types.StorageDomainStatus
 
 # (type, action) -> (allowed statuses or None, conflict message, intermediate, final)
@@ -183,6 +189,27 @@ class Fault(Exception):
         self.detail = detail
 
 
+# Collections whose items are assignments of objects stored elsewhere (a VM's tags are the
+# tags of /tags): service -> parent type -> segment of the reverse collection ("" if none).
+_RELATIONS = {
+    "AssignedTagsService": {
+        types.Vm: "",
+        types.Host: "",
+        types.Template: "",
+        types.User: "",
+        types.Group: "",
+    },
+    "AssignedAffinityLabelsService": {types.Vm: "vms", types.Host: "hosts"},
+    "AffinityLabelVmsService": {types.AffinityLabel: "affinitylabels"},
+    "AffinityLabelHostsService": {types.AffinityLabel: "affinitylabels"},
+}
+
+
+_ASSIGNABLE = frozenset(
+    [types.Tag, types.AffinityLabel, types.Vm, types.Host, types.Template, types.User, types.Group]
+)
+
+
 class Collection:
     """The objects at one collection path."""
 
@@ -196,9 +223,11 @@ class Collection:
         "items",
         "names",
         "plural",
+        "parent",
+        "relation",
     )
 
-    def __init__(self, path, service, etype):
+    def __init__(self, path, service, etype, parent=None):
         self.path = path
         self.href = API_PREFIX + path
         self.service = service
@@ -208,6 +237,10 @@ class Collection:
         self.plural = self.info.plural if self.info is not None else path.rsplit("/", 1)[-1]
         self.items: dict[str, object] = {}
         self.names: dict[str, object] | None = None  # name index, built on first use
+        self.parent = parent
+        #: For a collection of assignments (a VM's tags, a label's VMs): the segment of the
+        #: reverse collection below each assigned object, "" when there is none.
+        self.relation = _RELATIONS.get(service.name, {}).get(type(parent), None)
 
     def by_name(self, name):
         if self.names is None:
@@ -286,6 +319,9 @@ class Engine:
                     self.top.setdefault(etype, "/" + segment)
         self._links: dict[type, list[str]] = {}
         self._stubs: dict[str, object] = {}
+        #: What :func:`~ovirtsdk4.testing.inventory.populate` needs to make the devices of the
+        #: VMs it generated on demand (``None`` when nothing was generated).
+        self.generated = None
         #: hrefs of the objects that get no generated content (seeded ones).
         self.exact: set[str] = set()
         self.started = _now()
@@ -409,7 +445,7 @@ class Engine:
                     coll = self.collections.get(path)
                     if coll is None:
                         etype = collection_type(child, seg, parent_type)
-                        coll = Collection(path, cinfo, etype)
+                        coll = Collection(path, cinfo, etype, target.obj)
                         self.collections[path] = coll
                         self._new_collection(coll, target.obj)
                     target = _Target("collection", cinfo, coll, segment=seg)
@@ -469,6 +505,8 @@ class Engine:
                 f"Expected a {coll.etype.__name__}, got a {type(obj).__name__}",
                 reason="Request syntactically incorrect.",
             )
+        if coll.relation is not None:
+            return self._assign(coll, obj, strict=api or exact)
         etype = type(obj)
         if api:
             missing = [m for m in REQUIRED.get(etype, ()) if getattr(obj, m, None) is None]
@@ -521,6 +559,61 @@ class Engine:
         if events and coll.path.count("/") == 1 and etype is not types.Event:
             self._event_for(obj, "add", correlation_id)
         return obj
+
+    def _assign(self, coll, given, strict):
+        """Assign the stored object that ``given`` names (by id or name) to ``coll.parent``."""
+        top = self.collection(self.top[coll.etype])
+        found = top.items.get(given.id) if given.id is not None else None
+        if found is None and getattr(given, "name", None) is not None:
+            found = top.by_name(given.name)
+        kind = coll.etype.__name__
+        parent = coll.parent
+        if found is None:
+            if not strict:
+                return given
+            what = f"id={given.id}" if given.id is not None else f"name={given.name}"
+            raise Fault(404, f"Entity not found: {kind}: {what}")
+        if found.id in coll.items:
+            raise Fault(
+                409,
+                f"[Cannot assign {kind}. {kind} {found.name} is already assigned to "
+                f"{type(parent).__name__} {parent.name}.]",
+            )
+        self._link(coll, found)
+        if coll.relation:
+            self._link(self.collection(f"{found.href[len(API_PREFIX) :]}/{coll.relation}"), parent)
+        return found
+
+    def _link(self, coll, obj):
+        coll.items[obj.id] = obj
+        coll.names = None
+        self._invalidate(obj.id)
+
+    def _unassign(self, coll, obj):
+        """Undo an assignment (both directions)."""
+        coll.items.pop(obj.id, None)
+        coll.names = None
+        self._invalidate(obj.id)
+        if coll.relation:
+            reverse = self.collections.get(f"{obj.href[len(API_PREFIX) :]}/{coll.relation}")
+            if reverse is not None:
+                reverse.items.pop(coll.parent.id, None)
+                reverse.names = None
+
+    def _forget_assignments(self, obj):
+        """A stored object is removed: it is no longer assigned anywhere."""
+        for coll in list(self.collections.values()):
+            if coll.relation is not None and coll.items.get(obj.id) is obj:
+                self._unassign(coll, obj)
+            elif coll.relation and coll.parent is obj:
+                for other in list(coll.items.values()):
+                    self._unassign(coll, other)
+
+    def _put(self, coll, obj):
+        """Store a generated object whose references are already :meth:`ref` ones."""
+        obj.href = f"{coll.href}/{obj.id}"
+        coll.items[obj.id] = obj
+        coll.names = None
 
     def _take_children(self, coll, obj):
         """Inline list links of an added object that are sub-collections: taken out of it."""
@@ -608,6 +701,11 @@ class Engine:
                 setattr(dst, member.name, value)
 
     def _remove(self, coll, obj):
+        if coll.relation is not None:
+            self._unassign(coll, obj)
+            return
+        if type(obj) in _ASSIGNABLE:
+            self._forget_assignments(obj)
         obj_id = obj.id
         self._stubs.pop(obj.href, None)
         self.exact.discard(obj.href)
@@ -826,7 +924,13 @@ class Engine:
                 cut = xml.rfind("</")
                 xml = xml[:cut] + "".join(extra) + xml[cut:]
         if not follow and tag is None:
-            self._cache.setdefault(obj_id, {})[coll.path] = xml
+            per = self._cache.get(obj_id)
+            if per is None:
+                if len(self._cache) >= CACHE_OBJECTS:
+                    # Bounded: forget the oldest rendering (a dict keeps insertion order).
+                    del self._cache[next(iter(self._cache))]
+                per = self._cache[obj_id] = {}
+            per[coll.path] = xml
         return xml
 
     def _api_xml(self):
@@ -1187,5 +1291,22 @@ class Engine:
             items = items[:limit]
         follow = self._follow(query.get("follow"))
         tag = coll.plural
-        body = "".join(self._entity_xml(coll, obj, follow) for obj in items)
-        return Response(200, f"<{tag}>{body}</{tag}>".encode(), list(_XML))
+        if len(items) <= LIST_STEP:
+            body = "".join(self._entity_xml(coll, obj, follow) for obj in items)
+            return Response(200, f"<{tag}>{body}</{tag}>".encode(), list(_XML))
+        return Response(200, self._stream(coll, items, follow, tag), list(_XML))
+
+    def _stream(self, coll, items, follow, tag):
+        """A long list, rendered a step at a time as the client reads it (chunked): the whole
+        document never exists at once. Each step is rendered under the lock; an object
+        removed meanwhile is left out."""
+        yield f"<{tag}>".encode()
+        for start in range(0, len(items), LIST_STEP):
+            with self.lock:
+                members = coll.items
+                yield "".join(
+                    self._entity_xml(coll, obj, follow)
+                    for obj in items[start : start + LIST_STEP]
+                    if members.get(obj.id) is obj
+                ).encode()
+        yield f"</{tag}>".encode()

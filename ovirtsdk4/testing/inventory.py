@@ -32,12 +32,6 @@ def uid(kind, name):
     return str(uuid.uuid5(_NS, f"{kind}:{name}"))
 
 
-def _ref(cls, obj):
-    ref = cls(id=obj.id)
-    ref.href = obj.href
-    return ref
-
-
 def statistics_for(engine, parent):
     """Statistics of a host or VM (values derived from its id)."""
     rnd = random.Random(parent.id)
@@ -91,7 +85,7 @@ def statistics_for(engine, parent):
             unit=unit,
             values=[types.Value(datum=float(value))],
         )
-        setattr(stat, kind, _ref(type(parent), parent))
+        setattr(stat, kind, engine.ref(parent))
         stats.append(stat)
     return stats
 
@@ -104,7 +98,7 @@ def _snapshots(engine, vm):
         snapshot_status=types.SnapshotStatus.OK,
         date=vm.creation_time,
         persist_memorystate=False,
-        vm=_ref(types.Vm, vm),
+        vm=engine.ref(vm),
     )
     return [snap]
 
@@ -114,9 +108,9 @@ def _permissions(engine, obj):
     role = engine.collection("/roles").by_name("SuperUser")
     perm = types.Permission(id=uid("permission", obj.id))
     if admin is not None:
-        perm.user = _ref(types.User, admin)
+        perm.user = engine.ref(admin)
     if role is not None:
-        perm.role = _ref(types.Role, role)
+        perm.role = engine.ref(role)
     setattr(
         perm,
         {
@@ -127,7 +121,7 @@ def _permissions(engine, obj):
             types.StorageDomain: "storage_domain",
             types.Template: "template",
         }[type(obj)],
-        _ref(type(obj), obj),
+        engine.ref(obj),
     )
     return [perm]
 
@@ -138,17 +132,183 @@ def _vm_tags(engine, vm):
     if not tags:
         return []
     tag = tags[zlib.crc32(vm.id.encode()) % len(tags)]
-    item = types.Tag(id=tag.id, name=tag.name, description=tag.description)
-    item.vm = _ref(types.Vm, vm)
-    return [item]
+    return [types.Tag(id=tag.id)]
 
 
-def _vm_labels(engine, vm):
-    labels = list(engine.collection("/affinitylabels").items.values())
-    if not labels:
-        return []
-    label = labels[zlib.crc32(vm.id.encode()) % len(labels)]
-    return [types.AffinityLabel(id=label.id, name=label.name)]
+class _Context:
+    """What generation needs to make a generated VM, its disks, disk attachments and NICs
+    again from its index alone: attachments and NICs are made when first asked for."""
+
+    _OS_TYPES = ("rhel_9x64", "rhel_8x64", "windows_2019x64", "ubuntu_22_04")
+    _STATES = [types.VmStatus.UP] * 6 + [types.VmStatus.DOWN] * 3 + [types.VmStatus.SUSPENDED]
+
+    def __init__(self, rnd, clusters, dcs, sds, profiles, templates, blank, up_hosts):
+        self.rnd = rnd
+        self.clusters = clusters
+        self.dc_index = [
+            next(i for i, d in enumerate(dcs) if d.id == c.data_center.id) for c in clusters
+        ]
+        self.sds = sds
+        self.profiles = profiles
+        self.templates = templates
+        self.blank = blank
+        self.up_hosts = up_hosts
+        #: generated VM id -> its index
+        self.index: dict[str, int] = {}
+        # Nested values shared by the generated VMs (an update replaces them, never edits).
+        self._shared: dict = {}
+
+    def shared(self, key, make):
+        value = self._shared.get(key)
+        if value is None:
+            value = self._shared[key] = make()
+        return value
+
+    def vm(self, engine, v):
+        rnd = self.rnd
+        cluster = self.clusters[v % len(self.clusters)]
+        dc_index = self.dc_index[v % len(self.clusters)]
+        template = self.templates[dc_index] if v % 4 else self.blank
+        name = f"vm{v:05d}"
+        status = self._STATES[rnd.randrange(len(self._STATES))]
+        gib = 1 << rnd.randrange(0, 5)
+        memory = gib * GIB
+        sockets = rnd.choice((1, 2, 4))
+        created = _BASE_TIME + datetime.timedelta(minutes=7 * v)
+        os_type = self._OS_TYPES[v % len(self._OS_TYPES)]
+        shared = self.shared
+        vm = types.Vm(
+            id=uid("vm", name),
+            name=name,
+            description=f"Synthetic VM {v}",
+            comment="" if v % 3 else "batch",
+            status=status,
+            memory=memory,
+            cluster=engine.ref(cluster),
+            template=engine.ref(template),
+            type=types.VmType.SERVER,
+            origin="ovirt",
+            stateless=False,
+            creation_time=created,
+            cpu=shared(
+                ("cpu", sockets),
+                lambda: types.Cpu(
+                    topology=types.CpuTopology(sockets=sockets, cores=1, threads=1),
+                    architecture=types.Architecture.X86_64,
+                ),
+            ),
+            os=shared(
+                ("os", os_type),
+                lambda: types.OperatingSystem(
+                    type=os_type, boot=types.Boot(devices=[types.BootDevice.HD])
+                ),
+            ),
+            high_availability=shared(
+                ("ha", v % 5 == 0),
+                lambda: types.HighAvailability(enabled=v % 5 == 0, priority=1),
+            ),
+            memory_policy=shared(
+                ("memory", gib),
+                lambda: types.MemoryPolicy(guaranteed=memory, ballooning=True, max=memory * 4),
+            ),
+            bios=shared("bios", lambda: types.Bios(type=types.BiosType.Q35_SEA_BIOS)),
+            display=shared(
+                "display", lambda: types.Display(type=types.DisplayType.VNC, monitors=1)
+            ),
+            fqdn=f"{name}.example.com" if status == types.VmStatus.UP else None,
+        )
+        candidates = self.up_hosts.get(cluster.id)
+        if status == types.VmStatus.UP and candidates:
+            vm.host = engine.ref(candidates[v % len(candidates)])
+            vm.start_time = created + datetime.timedelta(hours=1)
+        return vm
+
+    def disks(self, engine, v):
+        dc_index = self.dc_index[v % len(self.clusters)]
+        sd = self.sds[(v + dc_index) % len(self.sds)]
+        domains = self.shared(("sd", sd.id), lambda: [engine.ref(sd)])
+        out = []
+        for k in range(1 if v % 3 else 2):
+            name = f"vm{v:05d}_disk{k}"
+            size = (20 if k == 0 else 100) * GIB
+            out.append(
+                types.Disk(
+                    id=uid("disk", name),
+                    name=name,
+                    alias=name,
+                    description="boot disk" if k == 0 else "data disk",
+                    provisioned_size=size,
+                    actual_size=size // (2 + v % 5),
+                    total_size=size // (2 + v % 5),
+                    format=types.DiskFormat.COW,
+                    content_type=types.DiskContentType.DATA,
+                    status=types.DiskStatus.OK,
+                    storage_type=types.DiskStorageType.IMAGE,
+                    sparse=True,
+                    shareable=False,
+                    wipe_after_delete=False,
+                    propagate_errors=False,
+                    storage_domains=domains,
+                )
+            )
+        return out
+
+    def attachments(self, engine, vm):
+        v = self.index.get(vm.id)
+        if v is None:
+            return []
+        out = []
+        disks = engine.collection("/disks").items
+        up = vm.status == types.VmStatus.UP
+        for k in range(1 if v % 3 else 2):
+            disk = disks.get(uid("disk", f"vm{v:05d}_disk{k}"))
+            if disk is None:
+                continue
+            out.append(
+                types.DiskAttachment(
+                    id=disk.id,
+                    disk=engine.ref(disk),
+                    active=True,
+                    bootable=k == 0,
+                    interface=types.DiskInterface.VIRTIO_SCSI,
+                    pass_discard=False,
+                    read_only=False,
+                    uses_scsi_reservation=False,
+                    logical_name=f"/dev/sd{'ab'[k]}" if up else None,
+                    vm=engine.ref(vm),
+                )
+            )
+        return out
+
+    def nics(self, engine, vm):
+        v = self.index.get(vm.id)
+        if v is None:
+            return []
+        dc_index = self.dc_index[v % len(self.clusters)]
+        profiles = self.profiles
+        profile = (
+            profiles[dc_index * 3 + v % 3] if len(profiles) > dc_index * 3 + 2 else profiles[0]
+        )
+        return [
+            types.Nic(
+                id=uid("nic", f"vm{v:05d}"),
+                name="nic1",
+                interface=types.NicInterface.VIRTIO,
+                mac=types.Mac(address=_mac(v // 65536, (v // 256) % 256, v % 256)),
+                linked=True,
+                plugged=True,
+                vnic_profile=engine.ref(profile),
+                vm=engine.ref(vm),
+            )
+        ]
+
+
+def _vm_devices(kind):
+    def filler(engine, vm):
+        context = engine.generated
+        return getattr(context, kind)(engine, vm) if context is not None else []
+
+    return filler
 
 
 LAZY = {
@@ -160,7 +320,8 @@ LAZY = {
     (types.Cluster, "permissions"): _permissions,
     (types.DataCenter, "permissions"): _permissions,
     (types.Vm, "tags"): _vm_tags,
-    (types.Vm, "affinitylabels"): _vm_labels,
+    (types.Vm, "diskattachments"): _vm_devices("attachments"),
+    (types.Vm, "nics"): _vm_devices("nics"),
 }
 
 
@@ -206,8 +367,10 @@ def populate(
         add(types.Tag(id=uid("tag", "root"), name="root", description="root"))
         for name in ("prod", "dev", "test", "backup"):
             add(types.Tag(id=uid("tag", name), name=name, description=f"{name} machines"))
-        for name in ("gpu", "ssd", "numa"):
+        labels = [
             add(types.AffinityLabel(id=uid("label", name), name=name, read_only=False))
+            for name in ("gpu", "ssd", "numa")
+        ]
         blank = add(
             types.Template(
                 id=BLANK_ID,
@@ -241,7 +404,7 @@ def populate(
                     id=uid("network", f"{name}:ovirtmgmt"),
                     name="ovirtmgmt",
                     description="Management Network",
-                    data_center=_ref(types.DataCenter, dc),
+                    data_center=engine.ref(dc),
                     mtu=0,
                     stp=False,
                     required=True,
@@ -255,7 +418,7 @@ def populate(
                         types.Network(
                             id=uid("network", f"{name}:vlan{vlan}"),
                             name=f"vlan{vlan}-{name}",
-                            data_center=_ref(types.DataCenter, dc),
+                            data_center=engine.ref(dc),
                             vlan=types.Vlan(id=vlan),
                             mtu=1500,
                             stp=False,
@@ -270,7 +433,7 @@ def populate(
                     types.VnicProfile(
                         id=uid("vnicprofile", net.id),
                         name=net.name,
-                        network=_ref(types.Network, net),
+                        network=engine.ref(net),
                         pass_through=types.VnicPassThrough(mode=types.VnicPassThroughMode.DISABLED),
                         port_mirroring=False,
                     )
@@ -321,7 +484,7 @@ def populate(
                         id=uid("cluster", name),
                         name=name,
                         description=f"Cluster {name}",
-                        data_center=_ref(types.DataCenter, dc),
+                        data_center=engine.ref(dc),
                         cpu=types.Cpu(
                             type="Intel Nehalem Family", architecture=types.Architecture.X86_64
                         ),
@@ -347,7 +510,7 @@ def populate(
                     address=f"{name}.example.com",
                     description=f"Hypervisor {name}",
                     status=status,
-                    cluster=_ref(types.Cluster, cluster),
+                    cluster=engine.ref(cluster),
                     port=54321,
                     type=types.HostType.RHEL,
                     memory=(256 + 64 * (h % 4)) * GIB,
@@ -387,7 +550,7 @@ def populate(
                             version=types.IpVersion.V4,
                         ),
                         status=types.NicStatus.UP,
-                        host=_ref(types.Host, host),
+                        host=engine.ref(host),
                     ),
                     f"/hosts/{host.id}/nics",
                 )
@@ -402,7 +565,7 @@ def populate(
                         status=types.TemplateStatus.OK,
                         memory=4 * GIB,
                         creation_time=_BASE_TIME,
-                        cluster=_ref(types.Cluster, cls_[d % len(cls_)]),
+                        cluster=engine.ref(cls_[d % len(cls_)]),
                         os=types.OperatingSystem(type="rhel_9x64"),
                         cpu=types.Cpu(topology=types.CpuTopology(sockets=2, cores=1, threads=1)),
                         version=types.TemplateVersion(version_number=1),
@@ -413,118 +576,21 @@ def populate(
         for host in host_objs:
             if host.status == types.HostStatus.UP:
                 up_hosts.setdefault(host.cluster.id, []).append(host)
-        os_types = ("rhel_9x64", "rhel_8x64", "windows_2019x64", "ubuntu_22_04")
-        states = [types.VmStatus.UP] * 6 + [types.VmStatus.DOWN] * 3 + [types.VmStatus.SUSPENDED]
+        context = _Context(rnd, cls_, dcs, sds, profiles, templates, blank, up_hosts)
+        engine.generated = context
+        vm_coll = engine.collection("/vms")
+        disk_coll = engine.collection("/disks")
         disk_count = 0
-        nic_count = 0
         for v in range(vms):
-            cluster = cls_[v % len(cls_)]
-            dc_index = dcs.index(next(d for d in dcs if d.id == cluster.data_center.id))
-            template = templates[dc_index] if v % 4 else blank
-            name = f"vm{v:05d}"
-            status = states[rnd.randrange(len(states))]
-            memory = (1 << rnd.randrange(0, 5)) * GIB
-            created = _BASE_TIME + datetime.timedelta(minutes=7 * v)
-            vm = types.Vm(
-                id=uid("vm", name),
-                name=name,
-                description=f"Synthetic VM {v}",
-                comment="" if v % 3 else "batch",
-                status=status,
-                memory=memory,
-                cluster=_ref(types.Cluster, cluster),
-                template=_ref(types.Template, template),
-                type=types.VmType.SERVER,
-                origin="ovirt",
-                stateless=False,
-                creation_time=created,
-                cpu=types.Cpu(
-                    topology=types.CpuTopology(sockets=rnd.choice((1, 2, 4)), cores=1, threads=1),
-                    architecture=types.Architecture.X86_64,
-                ),
-                os=types.OperatingSystem(
-                    type=os_types[v % len(os_types)], boot=types.Boot(devices=[types.BootDevice.HD])
-                ),
-                high_availability=types.HighAvailability(enabled=v % 5 == 0, priority=1),
-                memory_policy=types.MemoryPolicy(
-                    guaranteed=memory, ballooning=True, max=memory * 4
-                ),
-                bios=types.Bios(type=types.BiosType.Q35_SEA_BIOS),
-                display=types.Display(type=types.DisplayType.VNC, monitors=1),
-                fqdn=f"{name}.example.com" if status == types.VmStatus.UP else None,
-            )
-            candidates = up_hosts.get(cluster.id)
-            if status == types.VmStatus.UP and candidates:
-                host = candidates[v % len(candidates)]
-                vm.host = _ref(types.Host, host)
-                vm.start_time = created + datetime.timedelta(hours=1)
-            vm = add(vm)
-            sd = sds[(v + dc_index) % len(sds)]
-            attachments = []
-            for k in range(1 if v % 3 else 2):
-                disk_name = f"{name}_disk{k}"
-                size = (20 if k == 0 else 100) * GIB
-                disk = engine.add(
-                    types.Disk(
-                        id=uid("disk", disk_name),
-                        name=disk_name,
-                        alias=disk_name,
-                        description="boot disk" if k == 0 else "data disk",
-                        provisioned_size=size,
-                        actual_size=size // (2 + v % 5),
-                        total_size=size // (2 + v % 5),
-                        format=types.DiskFormat.COW,
-                        content_type=types.DiskContentType.DATA,
-                        status=types.DiskStatus.OK,
-                        storage_type=types.DiskStorageType.IMAGE,
-                        sparse=True,
-                        shareable=False,
-                        wipe_after_delete=False,
-                        propagate_errors=False,
-                        storage_domains=[_ref(types.StorageDomain, sd)],
-                    ),
-                    "/disks",
-                )
+            vm = context.vm(engine, v)
+            engine._put(vm_coll, vm)
+            context.index[vm.id] = v
+            for disk in context.disks(engine, v):
+                engine._put(disk_coll, disk)
                 disk_count += 1
-                attachments.append(
-                    types.DiskAttachment(
-                        id=disk.id,
-                        disk=_ref(types.Disk, disk),
-                        active=True,
-                        bootable=k == 0,
-                        interface=types.DiskInterface.VIRTIO_SCSI,
-                        pass_discard=False,
-                        read_only=False,
-                        uses_scsi_reservation=False,
-                        logical_name=f"/dev/sd{'ab'[k]}" if status == types.VmStatus.UP else None,
-                        vm=_ref(types.Vm, vm),
-                    )
-                )
-            coll = engine.collection(f"/vms/{vm.id}/diskattachments")
-            for attachment in attachments:
-                engine._add(coll, attachment, api=False, events=False)
-            nics = engine.collection(f"/vms/{vm.id}/nics")
-            profile = (
-                profiles[(dc_index * 3) + (v % 3)]
-                if len(profiles) > dc_index * 3 + 2
-                else profiles[0]
-            )
-            engine._add(
-                nics,
-                types.Nic(
-                    id=uid("nic", name),
-                    name="nic1",
-                    interface=types.NicInterface.VIRTIO,
-                    mac=types.Mac(address=_mac(v // 65536, (v // 256) % 256, v % 256)),
-                    linked=True,
-                    plugged=True,
-                    vnic_profile=_ref(types.VnicProfile, profile),
-                    vm=_ref(types.Vm, vm),
-                ),
-                api=False,
-                events=False,
-            )
-            nic_count += 1
+            if v % 10 == 0:
+                label = labels[(v // 10) % len(labels)]
+                engine._assign(engine.collection(f"/vms/{vm.id}/affinitylabels"), label, True)
         for e in range(events):
             engine.add_event(
                 f"Synthetic event {e + 1}",
@@ -542,7 +608,6 @@ def populate(
         "templates": len(templates) + 1,
         "vms": vms,
         "disks": disk_count,
-        "nics": nic_count,
         "events": events,
     }
 

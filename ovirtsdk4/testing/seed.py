@@ -132,8 +132,8 @@ def from_json(data, source="seed"):
     if unknown:
         raise SeedError(f"{source}: unknown key(s) {', '.join(map(repr, unknown))}")
     inventory = data.get("inventory")
-    if inventory is not None and not isinstance(inventory, dict):
-        raise SeedError(f"{source}: 'inventory' takes an object of populate() knobs")
+    if inventory is not None:
+        _check_knobs(inventory, source)
     objects = data.get("objects") or []
     if isinstance(objects, dict):
         groups = list(objects.items())
@@ -149,6 +149,23 @@ def from_json(data, source="seed"):
         for i, item in enumerate(items):
             entries.append(_json_entry(item, f"{source}: {label}[{i}]", path, None))
     return Seed(inventory, entries)
+
+
+def _check_knobs(inventory, source):
+    import inspect
+
+    from ovirtsdk4.testing.inventory import populate
+
+    if not isinstance(inventory, dict):
+        raise SeedError(f"{source}: 'inventory' takes an object of generation knobs")
+    knobs = [name for name in inspect.signature(populate).parameters if name != "engine"]
+    for key, value in inventory.items():
+        if key not in knobs:
+            raise SeedError(
+                f"{source}: inventory: unknown knob '{key}' (knobs: {', '.join(knobs)})"
+            )
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise SeedError(f"{source}: inventory: '{key}' takes an integer, not {value!r}")
 
 
 def _json_entry(item, where, path, cls):
