@@ -117,6 +117,7 @@ cdef dict _TZ_CACHE = {}
 
 
 cdef extern from "Python.h":
+    str PyUnicode_FromObject(object text)
     void* PyUnicode_DATA(object text)
     bint PyUnicode_IS_ASCII(object text)
 
@@ -377,6 +378,20 @@ cdef inline bint _plain_attribute(str value, const char* s, Py_ssize_t n) noexce
 
 cdef inline const char* _utf8(str text, Py_ssize_t* size) except NULL:
     return PyUnicode_AsUTF8AndSize(text, size)
+
+
+cdef const char* _utf8_out(str text, Py_ssize_t* size) except NULL:
+    """``_utf8`` of a name or value to write. Text that has no UTF-8 form (a lone surrogate)
+    is refused with a TypeError, as the official writer refuses it (docs/differences.md)."""
+    try:
+        return PyUnicode_AsUTF8AndSize(text, size)
+    except UnicodeEncodeError as error:
+        raise TypeError(f"Can't write {text!r} as XML: {error.reason}") from error
+
+
+cdef inline str _exact_str(object text):
+    """An instance of a subclass of ``str`` as a plain ``str`` with the same characters."""
+    return <str>text if type(text) is str else PyUnicode_FromObject(text)
 
 
 ctypedef object (*_parser)(const char* s, Py_ssize_t n)
@@ -1113,7 +1128,7 @@ cdef class Emitter:
         cdef Py_ssize_t n
         if name is None:
             raise TypeError("The 'name' parameter must be a string")
-        return self.start_c(_utf8(name, &n))
+        return self.start_c(_utf8_out(name, &n))
 
     cdef int attribute_c(self, const char* name, str value) except -1:
         cdef Py_ssize_t n
@@ -1123,7 +1138,7 @@ cdef class Emitter:
         if value is None:
             raise TypeError("The 'value' parameter must be a string")
         self._ready()
-        text = _utf8(value, &n)
+        text = _utf8_out(value, &n)
         if size == 0 or not self._tag_open:
             raise XmlError(
                 "Can't write attribute with name '%s' and value '%s'"
@@ -1168,7 +1183,7 @@ cdef class Emitter:
         cdef Py_ssize_t n
         if name is None:
             raise TypeError("The 'name' parameter must be a string")
-        return self.attribute_c(_utf8(name, &n), value)
+        return self.attribute_c(_utf8_out(name, &n), value)
 
     cdef int element_c(self, const char* name, str value) except -1:
         cdef Py_ssize_t n
@@ -1180,7 +1195,7 @@ cdef class Emitter:
         self._ready()
         if size == 0:
             raise XmlError("Can't write element with name '' and value '%s'" % value)
-        text = _utf8(value, &n)
+        text = _utf8_out(value, &n)
         if _plain(text, n):
             return self._text_element(name, size, text, n)
         # Escaped by the function xmlTextWriterWriteString uses (which also stops at a NUL).
@@ -1231,7 +1246,7 @@ cdef class Emitter:
         cdef Py_ssize_t n
         if name is None:
             raise TypeError("The 'name' parameter must be a string")
-        return self.element_c(_utf8(name, &n), value)
+        return self.element_c(_utf8_out(name, &n), value)
 
     cdef int end(self) except -1:
         cdef Py_ssize_t mark
@@ -1295,7 +1310,7 @@ cdef class Emitter:
         """Opens an element."""
         if not isinstance(name, str):
             raise TypeError("The 'name' parameter must be a string")
-        self.start(name)
+        self.start(_exact_str(name))
 
     def write_end(self):
         """Closes the innermost open element."""
@@ -1307,7 +1322,7 @@ cdef class Emitter:
             raise TypeError("The 'name' parameter must be a string")
         if not isinstance(value, str):
             raise TypeError("The 'value' parameter must be a string")
-        self.attribute(name, value)
+        self.attribute(_exact_str(name), _exact_str(value))
 
     def write_element(self, name, value):
         """Writes a start tag, the escaped text and the end tag."""
@@ -1315,7 +1330,7 @@ cdef class Emitter:
             raise TypeError("The 'name' parameter must be a string")
         if not isinstance(value, str):
             raise TypeError("The 'value' parameter must be a string")
-        self.element(name, value)
+        self.element(_exact_str(name), _exact_str(value))
 
     def flush(self):
         """Passes the pending output to ``io``."""

@@ -76,6 +76,7 @@ def catalogue(member):
         ["str", " 7"],
         ["str", "abc"],
         ["str", ""],
+        ["str", "a\ud800"],
         ["str", enum_text],
         ["strsub", "x"],
         ["bytes", "x"],
@@ -168,8 +169,10 @@ ENUMS = sorted({m.target_name for _, m in MEMBERS if m.kind_name == "enum"})
 STRUCTS = [info.cls.__name__ for info in INFOS]
 HOW = st.sampled_from(["init", "set", "raw"])
 
-texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=6) | st.text(
-    max_size=4
+texts = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=6),
+    st.text(max_size=4),
+    st.sampled_from(["\ud800", "a\udfffb", "\x00", "\x01", "\uffff", "&<>\"'"]),
 )
 
 

@@ -145,6 +145,15 @@ STEPS = [
         ["write_attribute", "a", "b"],
     ],
     [["write_start", "a"], ["write_end"], ["write_element", "b", "c"]],
+    [
+        ["write_start", "\ud800"],
+        ["write_start", "a"],
+        ["write_attribute", "x", "\ud800"],
+        ["write_attribute", "\udfff", "1"],
+        ["write_element", "b", "c\ud800"],
+        ["write_element", "\ud800", "c"],
+        ["write_end"],
+    ],
 ]
 
 

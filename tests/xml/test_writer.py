@@ -141,6 +141,38 @@ def test_names_and_values_must_be_str(bad):
     assert w.string() == "<a/>"
 
 
+def test_instances_of_str_subclasses_are_written_as_their_text():
+    class Text(str):
+        def __str__(self):
+            return "not this"
+
+    w = XmlWriter(None)
+    w.write_start(Text("a"))
+    w.write_attribute(Text("x"), Text("1 & 2"))
+    w.write_element(Text("b"), Text("c < d"))
+    w.write_end()
+    assert w.string() == '<a x="1 &amp; 2"><b>c &lt; d</b></a>'
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\udfffb"])
+def test_text_without_a_utf8_form_is_a_type_error(text):
+    # As the official writer (docs/differences.md): TypeError, not UnicodeEncodeError.
+    w = XmlWriter(None)
+    with pytest.raises(TypeError, match="surrogates not allowed"):
+        w.write_start(text)
+    w.write_start("a")
+    for call in (
+        lambda: w.write_attribute("x", text),
+        lambda: w.write_attribute(text, "1"),
+        lambda: w.write_element("b", text),
+        lambda: w.write_element(text, "1"),
+    ):
+        with pytest.raises(TypeError, match="surrogates not allowed"):
+            call()
+    w.write_end()
+    assert w.string() == "<a/>"
+
+
 def test_misuse_raises_xml_error():
     w = XmlWriter(None)
     with pytest.raises(XmlError, match="Can't end XML element"):
