@@ -1,17 +1,41 @@
-"""Build the Cython XML layer against the system libxml2.
+"""Build the Cython XML layer (everything else, metadata and packages, is in pyproject.toml).
 
-Compiler and linker flags come from ``pkg-config libxml-2.0``, or from
-``xml2-config`` where pkg-config does not know libxml2. Everything else
-(metadata, packages) lives in pyproject.toml.
+``ovirtsdk4._xml.core`` links libxml2; ``ovirtsdk4._xml.codec`` reaches libxml2 only through
+core, so a process holds one libxml2 whether it is the system's shared library (a source build)
+or a static copy inside core (a wheel, see packaging/build-wheels). The compiler and linker
+flags of libxml2 come from ``pkg-config libxml-2.0``, or from ``xml2-config`` where pkg-config
+does not know libxml2; they are looked up only when extensions are built, so making an sdist
+needs neither. Before compiling, a probe checks the C compiler, the Python headers and the
+libxml2 headers, and stops with one message that says what to install.
 """
 
-import glob
+import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 
-from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+
+LINKS_LIBXML2 = "ovirtsdk4._xml.core"
+# Installed at the top of site-packages: starts the install checks of _ovirtsdk4_fast.py.
+PTH_NAME = "ovirtsdk4_fast.pth"
+PTH_LINE = "import _ovirtsdk4_fast; _ovirtsdk4_fast.install()\n"
+
+INSTALL_HINT = (
+    "  Debian/Ubuntu: apt-get install gcc python3-dev libxml2-dev pkg-config\n"
+    "  Fedora/EL:     dnf install gcc python3-devel libxml2-devel pkgconf\n"
+    "or install a binary wheel, which needs neither: "
+    "pip install --only-binary ovirtsdk4-fast ovirtsdk4-fast"
+)
+
+
+def _fail(what):
+    raise SystemExit(
+        f"ovirtsdk4-fast cannot be built from source: {what}.\nInstall:\n{INSTALL_HINT}"
+    )
 
 
 def _libxml2_flags():
@@ -25,28 +49,70 @@ def _libxml2_flags():
         result = subprocess.run(query, capture_output=True, text=True)
         if result.returncode == 0:
             return shlex.split(result.stdout)
-    raise SystemExit(
-        "libxml2 development files not found: install libxml2-dev and pkg-config "
-        "(Debian/Ubuntu) or libxml2-devel and pkgconf (Fedora/EL)"
+    _fail(
+        "the libxml2 development files were not found "
+        "(neither pkg-config nor xml2-config knows libxml-2.0)"
     )
 
 
-def _extensions():
-    flags = _libxml2_flags()
-    include_dirs = [flag[2:] for flag in flags if flag.startswith("-I")]
-    library_dirs = [flag[2:] for flag in flags if flag.startswith("-L")]
-    libraries = [flag[2:] for flag in flags if flag.startswith("-l")]
-    extensions = [
-        Extension(
-            source[:-4].replace("/", "."),
-            [source],
-            include_dirs=include_dirs,
-            library_dirs=library_dirs,
-            libraries=libraries,
-        )
-        for source in sorted(glob.glob("ovirtsdk4/_xml/*.pyx"))
-    ]
-    return cythonize(extensions, compiler_directives={"language_level": "3"})
+def _probe(compiler, include_dirs, header):
+    """Compiles a file that includes Python.h and ``header``; the compiler's error or None."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "probe.c")
+        with open(source, "w") as f:
+            f.write(f"#include <Python.h>\n#include <{header}>\nint probe(void) {{ return 0; }}\n")
+        try:
+            compiler.compile([source], output_dir=tmp, include_dirs=include_dirs)
+        except Exception as exc:
+            return str(exc)
+    return None
 
 
-setup(ext_modules=_extensions())
+class BuildPy(build_py):
+    """Adds the ``.pth`` file to the top of the built tree, beside ``_ovirtsdk4_fast.py``."""
+
+    def run(self):
+        super().run()
+        with open(os.path.join(self.build_lib, PTH_NAME), "w") as pth:
+            pth.write(PTH_LINE)
+
+    def get_outputs(self, include_bytecode=True):
+        return [*super().get_outputs(include_bytecode), os.path.join(self.build_lib, PTH_NAME)]
+
+
+class BuildExt(build_ext):
+    """Adds libxml2's flags and checks the tool chain, then builds as setuptools does."""
+
+    def build_extensions(self):
+        flags = _libxml2_flags()
+        include_dirs = [flag[2:] for flag in flags if flag.startswith("-I")]
+        for extension in self.extensions:
+            extension.include_dirs.extend(include_dirs)
+            if extension.name == LINKS_LIBXML2:
+                extension.library_dirs.extend(f[2:] for f in flags if f.startswith("-L"))
+                extension.libraries.extend(f[2:] for f in flags if f.startswith("-l"))
+        compiler = self.compiler.compiler_so[0]
+        if shutil.which(compiler) is None:
+            _fail(f"no C compiler ({compiler!r} is not installed)")
+        include_dirs = include_dirs + self.include_dirs
+        if _probe(self.compiler, self.include_dirs, "stddef.h") is not None:
+            _fail(f"{compiler!r} cannot compile against Python.h (are the Python headers missing?)")
+        error = _probe(self.compiler, include_dirs, "libxml/xmlreader.h")
+        if error is not None:
+            _fail(f"the libxml2 headers cannot be compiled against: {error}")
+        super().build_extensions()
+
+
+setup(
+    ext_modules=[
+        Extension("ovirtsdk4._xml.core", ["ovirtsdk4/_xml/core.pyx"]),
+        Extension("ovirtsdk4._xml.codec", ["ovirtsdk4/_xml/codec.pyx"]),
+    ],
+    cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
+    options={
+        "build_ext": {
+            "cython_c_in_temp": True,
+            "cython_directives": {"language_level": "3"},
+        }
+    },
+)

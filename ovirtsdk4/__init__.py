@@ -2,7 +2,14 @@
 
 This module only re-exports. Importing it makes the submodules of the official package
 available as attributes and fills the reader and writer registries (API.md M-2).
+First it checks how it is installed (_ovirtsdk4_fast.py): beside the official package, or
+from an unbuilt source tree, it fails with one message that says how to repair that.
 """
+
+import _ovirtsdk4_fast
+
+_ovirtsdk4_fast.check()
+
 
 from ovirtsdk4._bases import List, Struct
 from ovirtsdk4._connection import Connection, ConnectionBuilder
