@@ -3,8 +3,9 @@
 :func:`populate` fills an :class:`~ovirtsdk4.testing.engine.Engine` with data centers,
 clusters, hosts (with NICs; statistics on demand), storage domains (attached to their data
 center), networks and vNIC profiles, templates (``Blank`` and one per data center), VMs with
-disk attachments, disks and NICs (snapshots, permissions, tags, affinity labels and statistics
-on demand), tags, affinity labels, users and events. The same arguments always give the same
+disks (disk attachments, NICs, snapshots, permissions, tags and statistics made on demand),
+tags, affinity labels (assigned to every tenth VM), users, groups, a system permission and
+events. The same arguments always give the same
 objects, ids included (UUIDs derived from the names).
 
 Seed files: :mod:`ovirtsdk4.testing.seed` (:func:`load_seed` here loads one, inventory included).
@@ -364,6 +365,35 @@ def populate(
                     mutable=False,
                 )
             )
+        for name in ("alice", "bob", "carol"):
+            add(
+                types.User(
+                    id=uid("user", name),
+                    name=name,
+                    user_name=f"{name}@example.com",
+                    principal=name,
+                    namespace="dc=example,dc=com",
+                    domain_entry_id=name,
+                    email=f"{name}@example.com",
+                )
+            )
+        for name in ("admins", "operators"):
+            add(
+                types.Group(
+                    id=uid("group", name),
+                    name=name,
+                    namespace="dc=example,dc=com",
+                    domain_entry_id=name,
+                )
+            )
+        engine.add(
+            types.Permission(
+                id=uid("permission", "system"),
+                user=engine.ref(admin),
+                role=types.Role(name="SuperUser"),
+            ),
+            "/permissions",
+        )
         add(types.Tag(id=uid("tag", "root"), name="root", description="root"))
         for name in ("prod", "dev", "test", "backup"):
             add(types.Tag(id=uid("tag", name), name=name, description=f"{name} machines"))
@@ -597,7 +627,6 @@ def populate(
                 severity=(types.LogSeverity.NORMAL, types.LogSeverity.WARNING)[e % 7 == 6],
                 code=30 + e % 10,
             )
-        del admin
     return {
         "datacenters": len(dcs),
         "clusters": len(cls_),
@@ -609,6 +638,8 @@ def populate(
         "vms": vms,
         "disks": disk_count,
         "events": events,
+        "users": 4,
+        "groups": 2,
     }
 
 

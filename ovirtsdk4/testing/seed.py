@@ -477,7 +477,7 @@ def _add(engine, entry, path, report):
             f"{entry.where}: no top-level collection holds {type(entry.obj).__name__}: "
             "give its '@path' (or put the XML file in the sub-directory naming the collection)"
         ) from None
-    report.added(obj.href.rpartition("/")[0][len("/ovirt-engine/api") :])
+    report.added(path if path is not None else engine.top[type(obj)])
     for segment, children in entry.children:
         sub = obj.href[len("/ovirt-engine/api") :] + "/" + segment
         for child in children:
