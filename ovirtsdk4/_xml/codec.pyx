@@ -11,7 +11,8 @@ loop then reads any struct (``read_struct``) and one writes any struct (``write_
 * child tags are found through a small open-addressing hash table of the type's tags, on the
   borrowed name the cursor gives; unknown children are skipped with their subtree;
 * ``<link rel=... href=...>`` children become empty ``List`` objects with that ``href`` (or set
-  the ``href`` of a list read inline), after all children (API.md R-4);
+  the ``href`` of a list read inline), after all children (API.md R-4); as in the official, a
+  link whose ``rel`` or ``href`` is empty or missing is ignored;
 * writing follows the official element order: ``href`` and ``id`` attributes, then the plain
   members, then the link members, each group in model order (API.md W-4).
 """
@@ -327,7 +328,7 @@ cdef object read_struct(Cursor c, StructInfo info, bint reference):
             if strcmp(<const char*>name, b"link") == 0 and info.links:
                 m = info.links.get(c.shared_attr(b"rel"))
                 href = c.attr(b"href")
-                if m is not None and href is not None:
+                if m is not None and href:
                     if links is None:
                         links = []
                     links.append((m, href))

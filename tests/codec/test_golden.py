@@ -160,6 +160,17 @@ def test_links_alone_make_empty_lists_with_href():
     assert vm.tags is None
 
 
+def test_links_with_an_empty_href_or_rel_are_ignored():
+    # As in the official: a link counts only when both its rel and its href are non-empty.
+    vm = read('<vm><link href="" rel="tags"/><link href="/p" rel=""/></vm>')
+    assert vm.tags is None and vm.permissions is None
+    assert Writer.write(vm) == "<vm/>"
+    vm = read('<vm><link href="/a" rel="tags"/><link href="" rel="tags"/></vm>')
+    assert vm.tags.href == "/a"
+    vm = read('<vm><tags href="/inline"/><link href="" rel="tags"/></vm>')
+    assert vm.tags.href == "/inline"
+
+
 def test_empty_container_gives_empty_list_and_next_sibling_is_read():
     vm = read("<vm><custom_properties/><name>n</name></vm>")
     assert vm.custom_properties == [] and type(vm.custom_properties) is ovirtsdk4.List

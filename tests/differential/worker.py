@@ -31,7 +31,8 @@ Commands (``{"op": ...}``), answered with ``{"ok": result}`` or ``{"error": mess
     ``Writer.write``; the outcome is ``["ok", xml]`` (object addresses in it replaced by
     ``0x?``) or ``["error", stage, class]`` where ``stage`` is ``"build"`` or ``"write"``.
 ``read`` ``documents``
-    Each document read with ``Reader.read``: ``["ok", normal form]`` or ``["error", class]``.
+    Each document read with ``Reader.read``: ``["ok", normal form]`` or ``["error", names]``
+    (the names of the exception's class and of its bases).
 """
 
 import datetime
@@ -178,7 +179,7 @@ def read(document):
     try:
         return ["ok", normal(Reader.read(document.encode("utf-8")))]
     except Exception as error:
-        return ["error", type(error).__name__]
+        return ["error", [cls.__name__ for cls in type(error).__mro__]]
 
 
 def answer(command):
