@@ -5,8 +5,8 @@ ovirtsdk4-fast and the official ``ovirt-engine-sdk-python`` both install the imp
 uninstalling either one afterwards deletes files the other needs. A wheel of ovirtsdk4-fast
 installs this module at the top of site-packages with ``ovirtsdk4_fast.pth``, whose one line
 imports it at interpreter start: it only puts a finder in front of ``sys.meta_path``. The
-finder acts once, on the first ``import ovirtsdk4`` (``ovirt-export`` and the simulator
-included), and then leaves ``sys.meta_path``:
+finder acts on ``import ovirtsdk4`` (``ovirt-export`` and the simulator included) and leaves
+``sys.meta_path`` once the checks have passed:
 
 - when both distributions are recorded in the site-packages directory that holds this module,
   or when a file that this distribution installed is missing, or when the official's compiled
@@ -29,9 +29,10 @@ _SITE = os.path.dirname(os.path.abspath(__file__))
 _checked = False
 
 
-class InstallError(ImportError):
+class InstallError(RuntimeError):
     """``ovirtsdk4`` cannot be imported because of how it is installed; the message says how
-    to repair it."""
+    to repair it. Not an ``ImportError``: code that treats ``ImportError`` as "the SDK is not
+    installed" (optional imports, as in configuration-management modules) would hide it."""
 
 
 def _pip(arguments):
@@ -114,7 +115,7 @@ def _show(exc_type, exc, tb, _previous=sys.excepthook):
 def fail(message):
     """Raises :class:`InstallError`; uncaught, it prints as ``error: message`` alone."""
     sys.excepthook = _show
-    raise InstallError(message, name="ovirtsdk4")
+    raise InstallError(message)
 
 
 def check():
@@ -144,17 +145,18 @@ def unbuilt(package_dir):
 
 
 class _Finder:
-    """Runs :func:`check` on the first import of ``ovirtsdk4``, then leaves ``sys.meta_path``."""
+    """Runs :func:`check` on each import of ``ovirtsdk4`` until it passes once, then leaves
+    ``sys.meta_path``."""
 
     @staticmethod
     def find_spec(name, path=None, target=None):
         if name != "ovirtsdk4":
             return None
+        check()
         try:
             sys.meta_path.remove(_Finder)
         except ValueError:
             pass
-        check()
         return None
 
 

@@ -32,13 +32,8 @@ INSTALL_HINT = (
 )
 
 
-def _fail(what):
-    raise SystemExit(
-        f"ovirtsdk4-fast cannot be built from source: {what}.\nInstall:\n{INSTALL_HINT}"
-    )
-
-
 def _libxml2_flags():
+    """libxml2's flags from pkg-config or xml2-config, or None."""
     queries = (
         ["pkg-config", "--cflags", "--libs", "libxml-2.0"],
         ["xml2-config", "--cflags", "--libs"],
@@ -49,10 +44,7 @@ def _libxml2_flags():
         result = subprocess.run(query, capture_output=True, text=True)
         if result.returncode == 0:
             return shlex.split(result.stdout)
-    _fail(
-        "the libxml2 development files were not found "
-        "(neither pkg-config nor xml2-config knows libxml-2.0)"
-    )
+    return None
 
 
 def _probe(compiler, include_dirs, header):
@@ -66,6 +58,27 @@ def _probe(compiler, include_dirs, header):
         except Exception as exc:
             return str(exc)
     return None
+
+
+def _missing(compiler, flags, include_dirs):
+    """What the build lacks, in words (empty when it can go on)."""
+    missing = []
+    command = compiler.compiler_so[0]
+    if shutil.which(command) is None:
+        missing.append(f"no C compiler ({command!r} is not installed)")
+    elif _probe(compiler, include_dirs, "stddef.h") is not None:
+        missing.append(f"{command!r} cannot compile against Python.h (no Python headers)")
+    if flags is None:
+        missing.append(
+            "the libxml2 development files were not found "
+            "(neither pkg-config nor xml2-config knows libxml-2.0)"
+        )
+    elif not missing:
+        libxml2_includes = include_dirs + [f[2:] for f in flags if f.startswith("-I")]
+        error = _probe(compiler, libxml2_includes, "libxml/xmlreader.h")
+        if error is not None:
+            missing.append(f"the libxml2 headers cannot be compiled against: {error}")
+    return missing
 
 
 class BuildPy(build_py):
@@ -85,21 +98,19 @@ class BuildExt(build_ext):
 
     def build_extensions(self):
         flags = _libxml2_flags()
+        missing = _missing(self.compiler, flags, list(self.include_dirs))
+        if missing:
+            raise SystemExit(
+                "ovirtsdk4-fast cannot be built from source: "
+                + "; ".join(missing)
+                + f".\nInstall:\n{INSTALL_HINT}"
+            )
         include_dirs = [flag[2:] for flag in flags if flag.startswith("-I")]
         for extension in self.extensions:
             extension.include_dirs.extend(include_dirs)
             if extension.name == LINKS_LIBXML2:
                 extension.library_dirs.extend(f[2:] for f in flags if f.startswith("-L"))
                 extension.libraries.extend(f[2:] for f in flags if f.startswith("-l"))
-        compiler = self.compiler.compiler_so[0]
-        if shutil.which(compiler) is None:
-            _fail(f"no C compiler ({compiler!r} is not installed)")
-        include_dirs = include_dirs + self.include_dirs
-        if _probe(self.compiler, self.include_dirs, "stddef.h") is not None:
-            _fail(f"{compiler!r} cannot compile against Python.h (are the Python headers missing?)")
-        error = _probe(self.compiler, include_dirs, "libxml/xmlreader.h")
-        if error is not None:
-            _fail(f"the libxml2 headers cannot be compiled against: {error}")
         super().build_extensions()
 
 

@@ -5,9 +5,13 @@
 * ``official``: ``ovirt-engine-sdk-python`` 4.6.3 in the interpreter named by
   ``$OVIRTSDK_REF_PYTHON``, driven by the same :class:`worker.Session` code in
   a persistent subprocess (``bench/worker.py``) over JSON lines. Skipped when
-  the variable is unset.
+  the variable is unset;
+* ``wheel``: ours again, as installed from a binary wheel (libxml2 linked statically) in the
+  interpreter named by ``$OVIRTSDK_WHEEL_PYTHON``, driven like ``official``; only the read
+  cases ask for it, to compare the bundled libxml2 with the system's (the ``ours`` of a source
+  build). Skipped when the variable is unset.
 
-Both implementations go through the same ``Driver.call(op)`` interface, so the
+All implementations go through the same ``Driver.call(op)`` interface, so the
 function that pytest-benchmark times is "run one round" in both cases; for the
 official side it includes a pipe round trip (tens of microseconds against
 tens or hundreds of milliseconds per round). Each round also reports its own
@@ -19,6 +23,8 @@ Environment:
 
 ``OVIRTSDK_REF_PYTHON``
     Interpreter with the official SDK (e.g. ``/work/ref/bin/python``).
+``OVIRTSDK_WHEEL_PYTHON``
+    Interpreter with a wheel of ours installed (``packaging/build-wheels``).
 ``OVIRTSDK_BENCH_BIG=1``
     Also run the big cases (10,000-VM list); skipped otherwise.
 ``OVIRTSDK_BENCH_ROUNDS=N``
@@ -56,11 +62,12 @@ import nginx  # noqa: E402
 import worker  # noqa: E402
 
 REF_PYTHON_ENV = "OVIRTSDK_REF_PYTHON"
+WHEEL_PYTHON_ENV = "OVIRTSDK_WHEEL_PYTHON"
 BIG_ENV = "OVIRTSDK_BENCH_BIG"
 ROUNDS_ENV = "OVIRTSDK_BENCH_ROUNDS"
 CORPUS_DIR_ENV = "OVIRTSDK_BENCH_CORPUS_DIR"
 
-IMPLEMENTATIONS = ("ours", "official")
+IMPLEMENTATIONS = ("ours", "wheel", "official")
 _LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
 
 
@@ -139,12 +146,12 @@ class OursDriver:
         self.session = None
 
 
-class OfficialDriver:
-    """Runs :class:`worker.Session` in ``$OVIRTSDK_REF_PYTHON bench/worker.py``."""
+class WorkerDriver:
+    """Runs :class:`worker.Session` in ``PYTHON bench/worker.py`` (the official SDK's
+    interpreter, or the one with our wheel)."""
 
-    name = "official"
-
-    def __init__(self, python, cwd):
+    def __init__(self, name, python, cwd):
+        self.name = name
         env = dict(os.environ)
         for key in _LEAKY_ENV:
             env.pop(key, None)
@@ -160,14 +167,14 @@ class OfficialDriver:
         hello = self._receive("hello")
         if not hello.get("ok"):
             self.close()
-            raise DriverError("official worker could not start:\n%s" % hello.get("error"))
+            raise DriverError("%s worker could not start:\n%s" % (name, hello.get("error")))
         self.info = hello
 
     def _receive(self, op):
         line = self.process.stdout.readline()
         if not line:
             code = self.process.poll()
-            raise DriverError("official worker died during %r (exit status %s)" % (op, code))
+            raise DriverError("%s worker died during %r (exit status %s)" % (self.name, op, code))
         return json.loads(line)
 
     def call(self, op, **kwargs):
@@ -175,7 +182,7 @@ class OfficialDriver:
         self.process.stdin.flush()
         answer = self._receive(op)
         if not answer.get("ok"):
-            raise DriverError("official: %r failed:\n%s" % (op, answer.get("error")))
+            raise DriverError("%s: %r failed:\n%s" % (self.name, op, answer.get("error")))
         return answer
 
     def close(self):
@@ -237,34 +244,43 @@ def ours_driver():
         driver.close()
 
 
-@pytest.fixture(scope="session")
-def official_driver():
-    python = os.environ.get(REF_PYTHON_ENV)
+def _worker_driver(name, variable, wanted):
+    """A :class:`WorkerDriver` in the interpreter named by $variable (skips without one)."""
+    python = os.environ.get(variable)
     if not python:
-        pytest.skip(
-            "%s is not set; point it at a Python with ovirt-engine-sdk-python==4.6.3 "
-            "(e.g. /work/ref/bin/python)" % REF_PYTHON_ENV
-        )
+        pytest.skip("%s is not set; point it at a Python with %s" % (variable, wanted))
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-        pytest.skip("%s=%r is not an executable file" % (REF_PYTHON_ENV, python))
+        pytest.skip("%s=%r is not an executable file" % (variable, python))
     # An empty working directory, so the worker cannot import the work tree's
     # ovirtsdk4 by accident (PYTHONPATH is removed from its environment too).
     with tempfile.TemporaryDirectory() as cwd:
         try:
-            driver = OfficialDriver(python, cwd)
+            driver = WorkerDriver(name, python, cwd)
         except DriverError as exc:
             pytest.fail(str(exc), pytrace=False)
         if _under(driver.info["module"], os.path.dirname(BENCH_DIR)):
             driver.close()
             pytest.fail(
-                "the official worker imported the work tree's ovirtsdk4 (%s)"
-                % driver.info["module"],
+                "the %s worker imported the work tree's ovirtsdk4 (%s)"
+                % (name, driver.info["module"]),
                 pytrace=False,
             )
         try:
             yield driver
         finally:
             driver.close()
+
+
+@pytest.fixture(scope="session")
+def official_driver():
+    yield from _worker_driver(
+        "official", REF_PYTHON_ENV, "ovirt-engine-sdk-python==4.6.3 (e.g. /work/ref/bin/python)"
+    )
+
+
+@pytest.fixture(scope="session")
+def wheel_driver():
+    yield from _worker_driver("wheel", WHEEL_PYTHON_ENV, "a wheel of ovirtsdk4-fast installed")
 
 
 def _under(path, directory):
@@ -285,7 +301,7 @@ def driver(request, implementation):
                 pytrace=False,
             )
         return value
-    return request.getfixturevalue("official_driver")
+    return request.getfixturevalue("%s_driver" % implementation)
 
 
 class Bench:
@@ -728,6 +744,28 @@ def _xml_summary(tr, cases):
                     _fmt_seconds(off.get("wall_median_s")),
                     _fmt_ratio(off.get("wall_median_s"), ours.get("wall_median_s")),
                     note,
+                )
+            )
+    wheel = [c for c in timed if "wheel" in RESULTS[c]]
+    if wheel:
+        tr.write_line("")
+        tr.write_line(
+            "%-24s %11s %11s %8s %11s %11s %8s   (ratio = ours / wheel: > 1, wheel faster)"
+            % ("case", "ours cpu", "wheel cpu", "ratio", "ours wall", "wheel wall", "ratio")
+        )
+        for case_id in wheel:
+            ours = RESULTS[case_id].get("ours", {})
+            built = RESULTS[case_id]["wheel"]
+            tr.write_line(
+                "%-24s %11s %11s %8s %11s %11s %8s"
+                % (
+                    case_id,
+                    _fmt_seconds(ours.get("cpu_median_s")),
+                    _fmt_seconds(built.get("cpu_median_s")),
+                    _fmt_ratio(ours.get("cpu_median_s"), built.get("cpu_median_s")),
+                    _fmt_seconds(ours.get("wall_median_s")),
+                    _fmt_seconds(built.get("wall_median_s")),
+                    _fmt_ratio(ours.get("wall_median_s"), built.get("wall_median_s")),
                 )
             )
     memory = [c for c in cases if CASES[c].op == "memory"]

@@ -14,7 +14,7 @@ Before timing, each implementation's result is checked against the corpus
 import pytest
 
 
-@pytest.mark.parametrize("implementation", ["ours", "official"])
+@pytest.mark.parametrize("implementation", ["ours", "wheel", "official"])
 @pytest.mark.parametrize(
     "case",
     ["read-vms-1000", "read-vms-10000", "read-events-10000", "read-statistics-10000"],

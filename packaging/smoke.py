@@ -5,12 +5,12 @@ reads objects with the XML layer, and makes requests to the built-in simulator o
 a list, a get, an add and a future. Prints one line and exits 0, or fails with a traceback.
 """
 
+import importlib.util
 import os
 import sys
 import sysconfig
 
 import ovirtsdk4
-import ovirtsdk4._xml.core
 import ovirtsdk4.types as types
 from ovirtsdk4.reader import Reader
 from ovirtsdk4.testing import simulator
@@ -19,7 +19,7 @@ from ovirtsdk4.writer import Writer
 
 def main():
     installed = os.path.realpath(sysconfig.get_paths()["platlib"])
-    core = os.path.realpath(ovirtsdk4._xml.core.__file__)
+    core = os.path.realpath(importlib.util.find_spec("ovirtsdk4._xml.core").origin)
     assert core.startswith(installed + os.sep), f"{core} is not installed in {installed}"
 
     vm = types.Vm(
@@ -44,7 +44,9 @@ def main():
             one = vms_service.vm_service(vms[0].id).get()
             assert one.name == vms[0].name
             cluster = vms[0].cluster
-            added = vms_service.add(types.Vm(name="smoke-added", cluster=cluster, template=types.Template(name="Blank")))
+            added = vms_service.add(
+                types.Vm(name="smoke-added", cluster=cluster, template=types.Template(name="Blank"))
+            )
             future = vms_service.vm_service(added.id).get(wait=False)
             assert future.wait().name == "smoke-added"
     print(f"smoke: CPython {sys.version.split()[0]}: ovirtsdk4-fast from {installed} ok")
