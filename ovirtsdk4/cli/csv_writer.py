@@ -89,7 +89,10 @@ class _Table:
         self.bytes = os.path.getsize(self.path)
 
     def close(self):
-        self.body.close()
+        try:
+            self.body.close()
+        except OSError:
+            pass
 
 
 class _Sink:
@@ -137,6 +140,7 @@ class CsvOutput:
                 table.finish()
 
     def close(self):
+        """Release the files of a failed run (their directory is removed): errors ignored."""
         for sink in self.sinks.values():
             for table in sink.tables.values():
                 table.close()

@@ -209,9 +209,11 @@ def _export(args, staging, progress):
         _publish(staging)
     except BaseException:
         progress.finish()
-        if output is not None:
-            output.close()
-        staging.discard()
+        try:
+            if output is not None:
+                output.close()
+        finally:
+            staging.discard()
         raise
     finally:
         if connection is not None:

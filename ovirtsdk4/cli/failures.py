@@ -60,6 +60,10 @@ def classify(exc):
         return ExportFailure(EXIT_AUTH, f"authentication failed: {text}")
     if _is_tls(text):
         return ExportFailure(EXIT_TLS, f"TLS problem: {text}; {TLS_HINT}")
-    if isinstance(exc, (ovirtsdk4.ConnectionError, ovirtsdk4.TimeoutError)):
+    if isinstance(exc, ovirtsdk4.TimeoutError):
+        return ExportFailure(
+            EXIT_UNREACHABLE, f"the engine did not answer in time: {text} (see --timeout)"
+        )
+    if isinstance(exc, ovirtsdk4.ConnectionError):
         return ExportFailure(EXIT_UNREACHABLE, f"cannot reach the engine: {text}")
     return ExportFailure(EXIT_OTHER, f"the engine failed: {text}")

@@ -56,8 +56,12 @@ class JsonlOutput:
             sink.finish()
 
     def close(self):
+        """Release the files of a failed run (their directory is removed): errors ignored."""
         for sink in self.sinks.values():
-            sink.file.close()
+            try:
+                sink.file.close()
+            except OSError:
+                pass
 
     def describe(self, name):
         """The manifest's view of collection ``name``: its files and their sizes."""
