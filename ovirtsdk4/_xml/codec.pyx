@@ -360,8 +360,20 @@ cdef object read_list(Cursor c, StructInfo info):
     return result
 
 
-def read_one(Cursor cursor, StructInfo info):
+cdef Cursor _cursor(object reader):
+    """``reader`` as the cursor it is (an ``XmlReader``). Anything else fails as in the
+    official's generated readers, which call ``reader.forward()``: AttributeError when it has no
+    ``forward``; any other reader-like object is refused (docs/differences.md)."""
+    if isinstance(reader, Cursor):
+        return <Cursor>reader
+    if not hasattr(reader, "forward"):
+        raise AttributeError(f"{type(reader).__name__!r} object has no attribute 'forward'")
+    raise TypeError(f"Expected an 'XmlReader', but got {type(reader).__name__!r}")
+
+
+def read_one(reader, StructInfo info):
     """``XxxReader.read_one``: the next element as an ``info`` object, or None."""
+    cdef Cursor cursor = _cursor(reader)
     if not cursor.next_start():
         return None
     cdef bint collecting = _gc_pause()
@@ -371,8 +383,9 @@ def read_one(Cursor cursor, StructInfo info):
         _gc_resume(collecting)
 
 
-def read_many(Cursor cursor, StructInfo info):
+def read_many(reader, StructInfo info):
     """``XxxReader.read_many``: the next container element as a ``List`` (empty if none)."""
+    cdef Cursor cursor = _cursor(reader)
     if not cursor.next_start():
         return _new_list(None)
     cdef bint collecting = _gc_pause()
@@ -382,9 +395,10 @@ def read_many(Cursor cursor, StructInfo info):
         _gc_resume(collecting)
 
 
-def iter_many(Cursor cursor, StructInfo info):
+def iter_many(reader, StructInfo info):
     """Yields the items of the next container element one by one, reading only as far as
     needed (constant memory over a streamed cursor)."""
+    cdef Cursor cursor = _cursor(reader)
     cdef bint collecting
     if not cursor.next_start():
         return
@@ -531,14 +545,27 @@ cdef bytes _tag_name(object tag):
     return PyUnicode_AsUTF8String(tag)
 
 
-def write_one(obj, Emitter emitter, StructInfo info, tag=None):
+cdef Emitter _emitter(object writer):
+    """``writer`` as the emitter it is (an ``XmlWriter``). Anything else fails as in the
+    official's generated writers, which call ``writer.write_start()``: AttributeError when it
+    has no ``write_start``; any other writer-like object is refused (docs/differences.md)."""
+    if isinstance(writer, Emitter):
+        return <Emitter>writer
+    if not hasattr(writer, "write_start"):
+        raise AttributeError(f"{type(writer).__name__!r} object has no attribute 'write_start'")
+    raise TypeError(f"Expected an 'XmlWriter', but got {type(writer).__name__!r}")
+
+
+def write_one(obj, writer, StructInfo info, tag=None):
     """``XxxWriter.write_one``: ``obj`` as an element named ``tag`` (default: the type's)."""
+    cdef Emitter emitter = _emitter(writer)
     cdef bytes name = info._tag if tag is None else _tag_name(tag)
     write_struct(emitter, obj, info, name)
 
 
-def write_many(objs, Emitter emitter, StructInfo info, singular=None, plural=None):
+def write_many(objs, writer, StructInfo info, singular=None, plural=None):
     """``XxxWriter.write_many``: a container named ``plural`` holding each of ``objs``."""
+    cdef Emitter emitter = _emitter(writer)
     cdef bytes item = info._tag if singular is None else _tag_name(singular)
     cdef bytes container = info._plural if plural is None else _tag_name(plural)
     emitter.start_c(container)
