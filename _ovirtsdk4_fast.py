@@ -18,6 +18,9 @@ finder acts on ``import ovirtsdk4`` (``ovirt-export`` and the simulator included
 and ``ovirtsdk4._xml`` calls :func:`unbuilt` when its compiled modules are missing, as in a
 source checkout. An :class:`InstallError` that nobody catches is shown as its message alone,
 without a traceback: it is a state of the environment, not a bug of the caller.
+
+PYTEST_DONT_REWRITE: pytest rewrites the modules of every distribution that declares a pytest
+plugin, as ours does, and warns about those imported before it starts; this one always is.
 """
 
 import os
