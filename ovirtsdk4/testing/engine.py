@@ -16,7 +16,7 @@ code per resource: collections are created on first use, typed by
 * References (``<cluster id=...>`` or ``<cluster><name>Default</name></cluster>``) are
   resolved against the top-level collection of their type when objects are added or updated;
   an unknown one is a 404 fault, like the engine's ``Entity not found``.
-* Behaviour: VM, host and storage domain status transitions (:data:`TRANSITIONS`), disks
+* Behaviour: the actions of :mod:`ovirtsdk4.testing.actions` (status transitions, refusals), disks
   ``locked`` then ``ok``, jobs for ``correlation_id``, events for adds, removes and actions,
   statistics for hosts and VMs, ``ticket``. With ``transition_delay=0`` (the default) the
   intermediate status is in the action's aftermath and the final one is reached before the
@@ -47,6 +47,7 @@ from urllib.parse import parse_qsl, unquote
 from ovirtsdk4 import services, types
 from ovirtsdk4.error import Error as SdkError
 from ovirtsdk4.reader import Reader
+from ovirtsdk4.testing import actions
 from ovirtsdk4.testing import search as _search
 from ovirtsdk4.testing._http import Response
 from ovirtsdk4.testing.model import collection_type, service_info, struct_info
@@ -97,86 +98,7 @@ CACHE_OBJECTS = 20_000
 # Objects rendered per step of a streamed list (the lock is taken once per step).
 LIST_STEP = 500
 
-VS, HS, SDS = types.VmStatus, types.HostStatus, types.StorageDomainStatus
-
-# (type, action) -> (allowed statuses or None, conflict message, intermediate, final)
-TRANSITIONS = {
-    (types.Vm, "start"): (
-        {VS.DOWN, VS.SUSPENDED, VS.PAUSED},
-        "Cannot run VM. VM is running.",
-        VS.POWERING_UP,
-        VS.UP,
-    ),
-    (types.Vm, "stop"): (
-        {
-            VS.UP,
-            VS.POWERING_UP,
-            VS.POWERING_DOWN,
-            VS.PAUSED,
-            VS.SUSPENDED,
-            VS.REBOOT_IN_PROGRESS,
-            VS.MIGRATING,
-            VS.NOT_RESPONDING,
-            VS.WAIT_FOR_LAUNCH,
-        },
-        "Cannot stop VM. VM is not running.",
-        None,
-        VS.DOWN,
-    ),
-    (types.Vm, "shutdown"): (
-        {VS.UP, VS.POWERING_UP, VS.PAUSED, VS.REBOOT_IN_PROGRESS},
-        "Cannot shutdown VM. VM is not running.",
-        VS.POWERING_DOWN,
-        VS.DOWN,
-    ),
-    (types.Vm, "suspend"): (
-        {VS.UP},
-        "Cannot hibernate VM. VM is not up.",
-        VS.SAVING_STATE,
-        VS.SUSPENDED,
-    ),
-    (types.Vm, "reboot"): (
-        {VS.UP},
-        "Cannot reboot VM. VM is not up.",
-        VS.REBOOT_IN_PROGRESS,
-        VS.UP,
-    ),
-    (types.Vm, "migrate"): ({VS.UP}, "Cannot migrate VM. VM is not running.", VS.MIGRATING, VS.UP),
-    (types.Host, "deactivate"): (
-        {HS.UP, HS.NON_OPERATIONAL, HS.NON_RESPONSIVE, HS.ERROR, HS.INSTALL_FAILED},
-        "Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.",
-        HS.PREPARING_FOR_MAINTENANCE,
-        HS.MAINTENANCE,
-    ),
-    (types.Host, "activate"): (
-        {HS.MAINTENANCE, HS.NON_OPERATIONAL, HS.DOWN, HS.ERROR, HS.INSTALL_FAILED},
-        "Cannot activate Host. Host is already active.",
-        HS.CONNECTING,
-        HS.UP,
-    ),
-    (types.StorageDomain, "activate"): (
-        {SDS.MAINTENANCE, SDS.INACTIVE, SDS.UNATTACHED, SDS.UNKNOWN},
-        "Cannot activate Storage. Storage Domain is already active.",
-        SDS.ACTIVATING,
-        SDS.ACTIVE,
-    ),
-    (types.StorageDomain, "deactivate"): (
-        {SDS.ACTIVE, SDS.UNKNOWN},
-        "Cannot deactivate Storage. Storage Domain is not active.",
-        SDS.PREPARING_FOR_MAINTENANCE,
-        SDS.MAINTENANCE,
-    ),
-}
-
-# Statuses an added object starts with (when it has none), and where it goes next.
-INITIAL_STATUS = {
-    types.Vm: (VS.IMAGE_LOCKED, VS.DOWN),
-    types.Disk: (types.DiskStatus.LOCKED, types.DiskStatus.OK),
-    types.Host: (HS.INSTALLING, HS.UP),
-    types.DataCenter: (types.DataCenterStatus.UNINITIALIZED, None),
-    types.Template: (types.TemplateStatus.LOCKED, types.TemplateStatus.OK),
-    types.StorageDomain: (None, None),
-}
+VS, HS, SS = types.VmStatus, types.HostStatus, types.SnapshotStatus
 
 
 class Fault(Exception):
@@ -303,6 +225,7 @@ class Engine:
         self.collections: dict[str, Collection] = {}
         self._cache: dict[str, dict[str, str]] = {}
         self._pending: list = []
+        self._latest: dict = {}  # (id(object), attribute) -> sequence of its pending change
         self._seq = itertools.count()
         self._event_ids = itertools.count(1)
         self.job_correlation: dict[str, str] = {}
@@ -536,12 +459,8 @@ class Engine:
         obj.href = f"{coll.href}/{obj.id}"
         self._resolve_refs(obj, strict=api or exact)
         children = self._take_children(coll, obj)
-        if api and etype in INITIAL_STATUS and getattr(obj, "status", None) is None:
-            first, final = INITIAL_STATUS[etype]
-            if first is not None:
-                obj.status = first
-                if final is not None:
-                    self._schedule(obj, "status", final)
+        if api:
+            self._start(obj, any(segment == "diskattachments" for segment, _ in children))
         if etype is types.Vm and obj.status is None:
             obj.status = VS.DOWN
         if api and hasattr(obj, "creation_time") and obj.creation_time is None:
@@ -718,32 +637,72 @@ class Engine:
 
     # ------------------------------------------------------------------ behaviour
 
-    def _schedule(self, obj, attribute, value, delay=None):
+    def _start(self, obj, gets_disks):
+        """The status (and defaults) of an object added through the API."""
+        etype = type(obj)
+        if etype is types.Snapshot:
+            obj.snapshot_type = obj.snapshot_type or types.SnapshotType.REGULAR
+            obj.date = obj.date or _now()
+            if obj.snapshot_status is None:
+                self.transition(obj, SS.LOCKED, SS.OK, attribute="snapshot_status")
+            return
+        if etype is types.Job:
+            if obj.external is None:
+                obj.external = True
+            obj.status = obj.status or types.JobStatus.STARTED
+            obj.start_time = obj.start_time or _now()
+            return
+        found = actions.start_status(self, obj, gets_disks)
+        if found is not None:
+            self.transition(obj, *found)
+
+    def transition(self, obj, now, later, *, attribute="status", then=None):
+        """Set ``obj``'s ``attribute`` (its status) to ``now`` at once, and to ``later`` after
+        :attr:`transition_delay` seconds (``then(obj)`` runs at that moment); either may be
+        ``None``. A pending change of the same attribute of the same object is dropped."""
+        if now is not None:
+            setattr(obj, attribute, now)
+        self._superseded(obj, attribute)
+        if later is not None:
+            if self.transition_delay or now is not None:
+                self._schedule(obj, attribute, later, then=then)
+            else:
+                setattr(obj, attribute, later)
+                if then is not None:
+                    then(obj)
+        self._invalidate(obj.id)
+
+    def _superseded(self, obj, attribute):
+        self._latest.pop((id(obj), attribute), None)
+
+    def _schedule(self, obj, attribute, value, delay=None, then=None):
         delay = self.transition_delay if delay is None else delay
         due = time.monotonic() + delay
-        heapq.heappush(self._pending, (due, next(self._seq), obj, attribute, value))
+        seq = next(self._seq)
+        self._latest[(id(obj), attribute)] = seq
+        heapq.heappush(self._pending, (due, seq, obj, attribute, value, then))
+
+    def _apply(self, entry):
+        _, seq, obj, attribute, value, then = entry
+        key = (id(obj), attribute)
+        if self._latest.get(key) != seq:
+            return  # superseded by a later action
+        del self._latest[key]
+        setattr(obj, attribute, value)
+        if then is not None:
+            then(obj)
+        self._invalidate(obj.id)
 
     def _tick(self):
         now = time.monotonic()
         while self._pending and self._pending[0][0] <= now:
-            _, _, obj, attribute, value = heapq.heappop(self._pending)
-            if callable(value):
-                value(obj)
-            else:
-                setattr(obj, attribute, value)
-            self._invalidate(obj.id)
+            self._apply(heapq.heappop(self._pending))
 
     def settle(self):
         """Apply every pending transition now (for tests and Python users)."""
         with self.lock:
-            for entry in self._pending:
-                entry_obj, attribute, value = entry[2], entry[3], entry[4]
-                if callable(value):
-                    value(entry_obj)
-                else:
-                    setattr(entry_obj, attribute, value)
-                self._invalidate(entry_obj.id)
-            self._pending.clear()
+            while self._pending:
+                self._apply(heapq.heappop(self._pending))
 
     def _event_for(self, obj, what, correlation_id=None, user=None):
         etype = type(obj)
@@ -770,59 +729,13 @@ class Engine:
         return self.add_event(text, code=code, correlation_id=correlation_id, **refs)
 
     def _do_action(self, target, name, action_in, correlation_id):
+        result = actions.perform(self, target, name, action_in)
         obj = target.obj
-        result = types.Action(status="complete")
-        if obj is None:
-            return result
-        etype = type(obj)
-        transition = TRANSITIONS.get((etype, name))
-        if transition is not None:
-            allowed, message, intermediate, final = transition
-            if obj.status is not None and obj.status not in allowed:
-                raise Fault(409, f"[{message}]")
-            if intermediate is not None:
-                obj.status = intermediate
-                self._schedule(obj, "status", final)
-            else:
-                obj.status = final
-            if etype is types.Vm:
-                self._vm_side_effects(obj, name)
-            self._invalidate(obj.id)
-        if name == "ticket":
-            given = action_in.ticket if action_in is not None else None
-            result.ticket = types.Ticket(
-                value=(given.value if given and given.value else secrets.token_urlsafe(9)),
-                expiry=(given.expiry if given and given.expiry else 7200),
-            )
-        elif name == "isattached":
-            result.is_attached = True
-        elif name == "setmaster" and etype is types.DataCenter:
-            pass
         self._event_for(obj, name, correlation_id)
         if correlation_id:
-            job = self._job(f"{name.capitalize()} {etype.__name__} {obj.id}", correlation_id)
-            result.job = _stub(types.Job, job.id, job.href)
+            job = self._job(f"{name.capitalize()} {type(obj).__name__} {obj.id}", correlation_id)
+            result.job = self.ref(job)
         return result
-
-    def _vm_side_effects(self, vm, name):
-        if name == "start" or name == "migrate":
-            hosts = self.collection("/hosts").items.values()
-            cluster_id = vm.cluster.id if vm.cluster is not None else None
-            host = next(
-                (
-                    h
-                    for h in hosts
-                    if h.status == HS.UP and (h.cluster is None or h.cluster.id == cluster_id)
-                ),
-                None,
-            )
-            if host is not None and (name == "start" or vm.host is None or vm.host.id != host.id):
-                vm.host = _stub(types.Host, host.id, host.href)
-            if name == "start":
-                vm.start_time = _now()
-        elif name in ("stop", "shutdown", "suspend"):
-            vm.host = None
-            vm.stop_time = _now()
 
     def _job(self, description, correlation_id):
         now = _now()
@@ -945,7 +858,9 @@ class Engine:
             coll = self.collections.get(path) if path else None
             items = list(coll.items.values()) if coll is not None else []
             active = sum(
-                1 for o in items if getattr(o, "status", None) in (VS.UP, HS.UP, SDS.ACTIVE)
+                1
+                for o in items
+                if getattr(o, "status", None) in (VS.UP, HS.UP, types.StorageDomainStatus.ACTIVE)
             )
             counts[key] = types.ApiSummaryItem(total=len(items), active=active)
         blank = self.collection("/templates").by_name("Blank")
@@ -1088,9 +1003,9 @@ class Engine:
         target = self._resolve(rest.strip("/").split("/"), method)
         correlation_id = query.get("correlation_id")
         if target.action is not None:
-            name, spec = target.action
+            _, spec = target.action
             action_in = self._read_body(request.body, types.Action, optional=True)
-            result = self._do_action(target, name, action_in, correlation_id)
+            result = self._do_action(target, spec.path, action_in, correlation_id)
             return Response(200, Writer.write(result).encode(), list(_XML))
         kind = target.kind
         if kind == "root":

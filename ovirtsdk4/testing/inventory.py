@@ -128,6 +128,8 @@ def _permissions(engine, obj):
 
 
 def _vm_tags(engine, vm):
+    if engine.generated is None or vm.id not in engine.generated.index:
+        return []  # only generated VMs get generated tags
     tags = list(engine.collection("/tags").items.values())
     tags = [t for t in tags if t.name != "root"]
     if not tags:
