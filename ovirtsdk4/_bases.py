@@ -7,8 +7,9 @@ the table around it, and a VM read from XML holds about a hundred attributes, mo
 ``None``. Tools such as the oVirt Ansible collection walk ``vars(obj)``, so ``__dict__`` is a
 view (API.md T-2): a ``dict`` of every ``_name`` attribute, ``None`` ones included, in
 constructor order, followed by any attribute a script added of its own; changing that ``dict``
-changes the object. Properties are plain ``property`` objects; only struct- and enum-typed
-attributes check what is assigned to them (API.md T-3).
+changes the object; it is made at each access (docs/differences.md T1). Properties are plain
+``property`` objects; only struct- and enum-typed attributes check what is assigned to them
+(API.md T-3).
 """
 
 from operator import attrgetter

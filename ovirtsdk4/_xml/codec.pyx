@@ -297,6 +297,7 @@ cdef object _read_id(Cursor c, Member m, bint reference):
     if text is None or m.kind == K_STRING:
         return text
     if m.kind == K_ENUM:
+        # Unknown: None, as in elements; the official raises (docs/differences.md R6).
         return m.enum_values_folded.get(text.lower())
     return _parse_text(m.kind, m, text)
 
@@ -415,7 +416,8 @@ def iter_many(reader, StructInfo info):
 
 # The objects a document becomes hold no reference cycles, yet each allocation counts towards
 # the cyclic collector's next run, which then walks every young object: with it running, a
-# large list takes a third longer to read. So it is paused while a document is read.
+# large list takes a third longer to read. So it is paused while a document is read
+# (docs/differences.md R8).
 cdef bint _gc_pause() except -1:
     if _gc.isenabled():
         _gc.disable()

@@ -10,7 +10,7 @@ raised from one place, ``Cursor._fail``; libxml2 never prints.
 Security: the reader runs with XML_PARSE_NONET and without NOENT, DTDLOAD, XINCLUDE or HUGE, so
 no file or network access happens, external entities are never loaded and libxml2's depth,
 name and text-size limits apply; documents that declare a DOCTYPE are refused outright, which
-also rules out internal entity bombs.
+also rules out internal entity bombs (the official reads them: docs/differences.md R4).
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
@@ -235,7 +235,8 @@ cdef inline bint _isdigit(char c):
 
 cdef object parse_date_c(const char* s, Py_ssize_t n):
     """``YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM]``; month, day and time fields take one or two
-    digits and the fraction one to six, like the official ``strptime`` format."""
+    digits and the fraction one to six, like the official ``strptime`` format, but ASCII digits
+    only and no padding spaces (docs/differences.md R5)."""
     cdef Py_ssize_t end = n
     cdef Py_ssize_t pos = 0
     cdef int year, month, day, hour, minute, second

@@ -728,6 +728,9 @@ def test_errors_are_ovirtsdk4_errors():
     with pytest.raises(XmlError, match=r"line 1, column \d+"):
         Reader.read(b"<vm><name>a</vm>")
     assert issubclass(XmlError, Error)
+    # Where the official raises ValueError, ours is one too (docs/differences.md).
+    with pytest.raises(ValueError, match=r"<stateless>.*'yes'"):
+        Reader.read("<vm><stateless>yes</stateless></vm>")
 
 
 if __name__ == "__main__":

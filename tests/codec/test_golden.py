@@ -1,6 +1,7 @@
 """Golden XML <-> object pairs for every kind of member (API.md R-2 … R-4, W-2 … W-4)."""
 
 import datetime
+import gc
 import io
 
 import hypothesis
@@ -416,6 +417,19 @@ def test_write_objects_of_another_type_by_their_public_attributes():
     )
     with pytest.raises(AttributeError):
         Writer.write(types.Vm(nics=[types.Disk(name="d")]))
+
+
+def test_the_collector_is_paused_while_reading_and_left_as_it_was():
+    # docs/differences.md: paused during a read, then restored, whatever it was before.
+    document = "<vms>" + "<vm><name>n</name></vm>" * 100 + "</vms>"
+    assert gc.isenabled()
+    assert len(Reader.read(document)) == 100 and gc.isenabled()
+    gc.disable()
+    try:
+        assert len(Reader.read(document)) == 100 and not gc.isenabled()
+        assert len(list(Reader.iterate(document.encode()))) == 100 and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_equal_values_of_one_document_are_one_object_and_stay_right_past_the_table_size():

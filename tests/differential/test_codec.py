@@ -567,17 +567,18 @@ def test_hand_written_documents(name, results):
     assert not found, "\n".join(found)
 
 
-# Deliberate differences: these fail on purpose, and must keep failing (strict xfail).
+# Deliberate differences, listed in docs/differences.md: these fail on purpose, and must keep
+# failing (strict xfail).
 DELIBERATE = {
-    "date-space-padded-day": "dates are read as ISO 8601 (API.md R-3), strictly: the official's "
-    "strptime also takes space-padded fields; we refuse them with an XmlValueError",
-    "date-unicode-digits": "dates are read as ISO 8601 (API.md R-3), strictly: the official's "
-    "strptime also takes non-ASCII digits; we refuse them with an XmlValueError",
-    "unknown-enum-id": "API.md R-3: an unknown enum value gives None and never raises; the "
-    "official raises ValueError for one in an id attribute, we give id=None",
-    "doctype-internal-entity": "ARCHITECTURE.md rule 7 and issue 3 ('Bad input': an entity "
-    "bomb raises): every DOCTYPE is refused, so even a harmless internal entity is an error, "
-    "where the official reads <name>&e;</name> as ''",
+    "date-space-padded-day": "docs/differences.md R5: dates are read as ISO 8601, strictly: the "
+    "official's strptime also takes space-padded fields; we refuse them with an XmlValueError",
+    "date-unicode-digits": "docs/differences.md R5: dates are read as ISO 8601, strictly: the "
+    "official's strptime also takes non-ASCII digits; we refuse them with an XmlValueError",
+    "unknown-enum-id": "docs/differences.md R6: an unknown enum value gives None and never "
+    "raises; the official raises ValueError for one in an id attribute, we give id=None",
+    "doctype-internal-entity": "docs/differences.md R4: every DOCTYPE is refused (entity bombs, "
+    "external entities), so even a harmless internal entity is an error, where the official "
+    "reads <name>&e;</name> as ''",
 }
 
 
