@@ -503,6 +503,12 @@ class HttpServer:
                         return False
                     if piece:
                         conn.sendall(b"%x\r\n%b\r\n" % (len(piece), piece))
+        except (OSError, ssl.SSLError):
+            raise
+        except Exception as exc:
+            # The head is gone: the client sees a truncated chunked body (no last chunk).
+            self.errors.append(exc)
+            return False
         finally:
             close_pieces = getattr(pieces, "close", None)
             if close_pieces is not None:

@@ -367,3 +367,29 @@ def test_the_pytest_plugin_in_each_documented_form(tmp_path, args, conftest):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+def test_long_lists_are_streamed_and_complete(fresh):
+    from ovirtsdk4.testing.engine import LIST_STEP
+
+    sim = fresh(LIST_STEP * 2 + 7)
+    curl = pycurl.Curl()
+    headers = []
+    out = bytearray()
+    curl.setopt(pycurl.URL, sim.url + "/vms")
+    curl.setopt(pycurl.CAINFO, sim.ca_file)
+    curl.setopt(pycurl.USERPWD, f"{sim.username}:{sim.password}")
+    curl.setopt(pycurl.WRITEFUNCTION, out.extend)
+    curl.setopt(pycurl.HEADERFUNCTION, lambda line: headers.append(line.decode().lower()))
+    curl.perform()
+    curl.close()
+    assert "transfer-encoding: chunked\r\n" in headers
+    assert len(Reader.read(bytes(out))) == LIST_STEP * 2 + 7
+    with sim.connection() as connection:
+        vms = connection.system_service().vms_service()
+        listed = vms.list()
+        assert [v.id for v in listed] == [v.id for v in sim.engine.list("/vms")]
+        assert len(vms.list(search="status=up")) == len(
+            [v for v in sim.engine.list("/vms") if v.status == types.VmStatus.UP]
+        )
+        assert len(list(vms.list_iter())) == LIST_STEP * 2 + 7

@@ -2,16 +2,20 @@
 ``type`` at any depth, sub-collections, references that stay references, a report, errors that
 name the entry and the member, seeded objects exactly as given, generation kept apart."""
 
+import datetime
 import json
 
 import pytest
 
 import ovirtsdk4
 from ovirtsdk4 import types
+from ovirtsdk4._xml.tables import SCHEMA
 from ovirtsdk4.testing import seed as seeds
 from ovirtsdk4.testing.engine import Engine
 from ovirtsdk4.testing.inventory import populate
+from ovirtsdk4.testing.model import struct_info
 from ovirtsdk4.testing.server import Simulator
+from ovirtsdk4.writer import Writer
 
 SEED = {
     "inventory": {"vms": 3},
@@ -354,3 +358,58 @@ def test_generation_is_deterministic_and_seeding_does_not_change_it(tmp_path):
                 assert [n.mac.address for n in nics] == [
                     n.mac.address for n in plain.list(f"/vms/{vm.id}/nics")
                 ]
+
+
+def _sample(member, depth):
+    """A JSON value for ``member`` and the Python value it stands for."""
+    kind = member.kind_name
+    if kind == "struct":
+        if depth == 0:
+            return None, None
+        cls = member.struct.cls
+        data, obj = {}, cls()
+        for sub in struct_info(cls).members:
+            value, expected = _sample(sub, depth - 1)
+            if value is not None:
+                if sub.is_list:
+                    value, expected = [value], [expected]
+                data[sub.name] = value
+                setattr(obj, sub.name, expected)
+        return data, obj
+    if kind == "enum":
+        first = next(iter(getattr(types, member.target_name)))
+        return first.value.upper(), first
+    return {
+        "string": ("text <&> ünï", "text <&> ünï"),
+        "integer": (42, 42),
+        "decimal": (1.5, 1.5),
+        "boolean": ("true", True),
+        "date": (
+            "2024-05-01T10:00:00+00:00",
+            datetime.datetime(2024, 5, 1, 10, tzinfo=datetime.timezone.utc),
+        ),
+    }[kind]
+
+
+def _entry(cls, depth=3):
+    """Every member of ``cls`` but its sub-collections (which seeds add to the collections)."""
+    data, obj = {}, cls()
+    for member in struct_info(cls).members:
+        if seeds._segment(cls, member.name, member) is not None:
+            continue
+        value, expected = _sample(member, depth)
+        if value is None:
+            continue
+        if member.is_list:
+            value, expected = [value], [expected]
+        data[member.name] = value
+        setattr(obj, member.name, expected)
+    return data, obj
+
+
+@pytest.mark.parametrize("info", list(SCHEMA.by_name.values()), ids=lambda info: info.cls.__name__)
+def test_any_member_of_any_type_at_any_depth(info):
+    """Every member of every type (three levels deep), ``type`` and ``path`` included."""
+    data, expected = _entry(info.cls)
+    got = seeds.object_from_json({"@type": info.cls.__name__, **data})
+    assert Writer.write(got) == Writer.write(expected)
