@@ -1,158 +1,183 @@
-"""Benchmark: the bulk export of a simulated inventory, ours vs the same logic on the official
-package, against the same simulator (``ovirtsdk4.testing``, in this process).
+"""Benchmark: ``ovirt-export`` as a client, against the simulator in another process
+(``python -m ovirtsdk4.testing serve``), and the official SDK doing the equivalent listing
+(``bench/export_official.py``, skipped without ``$OVIRTSDK_REF_PYTHON``).
 
-* ``ours``: :func:`ovirtsdk4.cli.export.export` (what ``ovirt-export`` runs): the top-level
-  collections as ``wait=False`` lists, the VMs with ``follow=disk_attachments,nics``, written as
-  JSON Lines.
-* ``official``: the same requests and the same files, made by ``$OVIRTSDK_REF_PYTHON`` with the
-  official package (skipped when the variable is unset); the conversion to records walks the
-  objects' attributes, since the official package has no codec tables.
+Each round is a fresh process; its wall time is what pytest-benchmark times, and its peak
+RSS (``wait4``) goes into ``extra_info["peak_rss_mb"]``. Before the timed rounds, one untimed
+export warms the simulator's reply cache, so every round meets the same server. Ours runs with
+the default ``--connections`` and with ``--connections 1``; the client must stay under 100 MB.
+A table of every round is printed at the end of the module (run with ``-s`` to see it).
 
-Environment: ``OVIRTSDK_BENCH_EXPORT_VMS`` (default 10000) sets the inventory size;
-``OVIRTSDK_BENCH_ROUNDS`` the timed rounds (default 2). Run::
+Environment: ``OVIRTSDK_BENCH_EXPORT_VMS`` (default 10000; 100000 takes about 15 minutes with
+both sides on a 2-core machine), ``OVIRTSDK_BENCH_ROUNDS`` (default 1). Run::
 
-    PYTHONPATH=/work/main OVIRTSDK_REF_PYTHON=/work/ref/bin/python \\
-        /work/venv/bin/python -m pytest bench/test_export.py --benchmark-only
-
-The objects per second of each round are in the benchmark's ``extra_info``.
+    OVIRTSDK_REF_PYTHON=$REF/bin/python PYTHONPATH=. \\
+        .venv/bin/python -m pytest bench/test_export.py --benchmark-only -s -p no:cacheprovider
 """
 
 import json
 import os
 import subprocess
+import sys
 import time
 
 import pytest
 
 VMS = int(os.environ.get("OVIRTSDK_BENCH_EXPORT_VMS", "10000"))
-ROUNDS = int(os.environ.get("OVIRTSDK_BENCH_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("OVIRTSDK_BENCH_ROUNDS", "1"))
+RSS_BUDGET_MB = 100
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = []
 
-OFFICIAL = r"""
-import datetime, enum, json, os, sys, time
-import ovirtsdk4
-url, ca, user, password, out = sys.argv[1:6]
 
-def record(obj):
-    result = {}
-    for key, value in vars(obj).items():
-        if value is None or key == "_href":
-            continue
-        name = key.lstrip("_")
-        if isinstance(value, list):
-            if getattr(value, "href", None) is not None and not len(value):
-                continue
-            result[name] = [record(v) if hasattr(v, "__dict__") and not isinstance(v, enum.Enum)
-                            else getattr(v, "value", v) for v in value]
-        elif isinstance(value, enum.Enum):
-            result[name] = value.value
-        elif isinstance(value, datetime.datetime):
-            result[name] = value.isoformat()
-        elif hasattr(value, "__dict__"):
-            result[name] = record(value)
-        else:
-            result[name] = value
-    return result
+def _clean_env(keep_pythonpath):
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    if keep_pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    else:
+        env.pop("PYTHONPATH", None)
+    return env
 
-start = time.perf_counter()
-with ovirtsdk4.Connection(url=url, username=user, password=password, ca_file=ca) as c:
-    system = c.system_service()
-    futures = {name: getattr(system, loc)().list(wait=False, **kw) for name, loc, kw in [
-        ("datacenters", "data_centers_service", {}), ("clusters", "clusters_service", {}),
-        ("hosts", "hosts_service", {}), ("storagedomains", "storage_domains_service", {}),
-        ("networks", "networks_service", {}), ("templates", "templates_service", {}),
-        ("vms", "vms_service", {"follow": "disk_attachments,nics"}),
-        ("disks", "disks_service", {})]}
-    total = 0
-    for name, future in futures.items():
-        objects = future.wait()
-        rows = [record(o) for o in objects]
-        if name == "vms":
-            for child, member in (("vm_disk_attachments", "disk_attachments"),
-                                  ("vm_nics", "nics")):
-                extra = []
-                for vm in objects:
-                    for item in getattr(vm, member) or ():
-                        r = record(item); r["vm_id"] = vm.id; extra.append(r)
-                with open(os.path.join(out, child + ".jsonl"), "w") as f:
-                    f.write("".join(json.dumps(r) + "\n" for r in extra))
-                total += len(extra)
-            for r in rows:
-                r.pop("disk_attachments", None); r.pop("nics", None)
-        with open(os.path.join(out, name + ".jsonl"), "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in rows))
-        total += len(rows)
-print(json.dumps({"objects": total, "seconds": time.perf_counter() - start}))
+
+# Runs a module (``-m``) or a script in a fresh interpreter and, at exit, writes the process's
+# peak RSS (VmHWM) to $BENCH_PEAK_FILE. wait4's ru_maxrss would not do: it keeps the RSS of
+# the forked pytest process from before the exec.
+_PEAK = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
+        out.write(kb)
+atexit.register(_peak)
+target = sys.argv.pop(1)
+sys.argv[0] = target
+if target.endswith(".py"):
+    runpy.run_path(target, run_name="__main__")
+else:
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
 """
 
 
+def measure(python, target, args, env, cwd):
+    """Run ``python`` on ``target`` (a module name or a script) with ``args``; its wall
+    seconds, peak RSS in MB and stdout."""
+    peak_file = os.path.join(cwd, f"peak-{time.monotonic_ns()}")
+    env = dict(env, BENCH_PEAK_FILE=peak_file)
+    command = [python, "-c", _PEAK, target, *args]
+    began = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - began
+    assert done.returncode == 0, f"{target} exited {done.returncode}"
+    with open(peak_file) as f:
+        rss_mb = int(f.read()) / 1024
+    os.unlink(peak_file)
+    return seconds, rss_mb, done.stdout
+
+
 @pytest.fixture(scope="module")
-def simulator(tmp_path_factory):
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        os.environ.pop(name, None)
-    from ovirtsdk4.testing.server import Simulator
+def engine(tmp_path_factory):
+    """The simulator with VMS VMs, in a process of its own; yields (url, ca_file)."""
+    tls = tmp_path_factory.mktemp("tls")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ovirtsdk4.testing",
+            "serve",
+            "--vms",
+            str(VMS),
+            "--tls-dir",
+            str(tls),
+            "--password",
+            "pw",
+        ],
+        env=_clean_env(True),
+        cwd=str(tls),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    facts = {}
+    for line in server.stdout:
+        key, _, value = line.partition(": ")
+        facts[key] = value.strip()
+        if line.startswith("Serving"):
+            break
+    try:
+        url, ca_file = facts["url"], facts["ca_file"]
+        out = tmp_path_factory.mktemp("warm-up") / "out"
+        env = dict(_clean_env(True), OVIRT_PASSWORD="pw")
+        measure(sys.executable, "ovirtsdk4.cli.export", _ours(url, ca_file, out), env, str(tls))
+        yield url, ca_file
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        server.stdout.close()
+        _print_table()
 
-    with Simulator(VMS, tls_dir=tmp_path_factory.mktemp("tls")) as sim:
-        yield sim
+
+def _ours(url, ca_file, out, *extra):
+    return ["--url", url, "--ca-file", ca_file, "--output", str(out), "--quiet", *extra]
 
 
-def test_export_ours(benchmark, simulator, tmp_path):
-    from ovirtsdk4.cli import export
+def _print_table():
+    if not RESULTS:
+        return
+    print(f"\nexport of {VMS} VMs, simulator in another process (best of {ROUNDS}):")
+    print(f"{'client':<34}{'objects':>10}{'wall s':>9}{'peak RSS MB':>13}")
+    for name, objects, seconds, rss in RESULTS:
+        print(f"{name:<34}{objects:>10}{seconds:>9.2f}{rss:>13.1f}")
 
-    results = []
 
-    def one_round():
-        out = tmp_path / f"round{len(results)}"
-        start = time.perf_counter()
-        with simulator.connection(connections=8) as connection:
-            summary = export.export(connection, str(out), export.DEFAULT)
-        results.append((summary[-1][1], time.perf_counter() - start))
-
-    benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1, warmup_rounds=0)
-    objects, seconds = results[-1]
-    assert objects > 4 * VMS
+def _bench(benchmark, name, run):
+    rounds = []
+    benchmark.pedantic(lambda: rounds.append(run()), rounds=ROUNDS, iterations=1)
+    seconds = min(r[0] for r in rounds)
+    rss = max(r[1] for r in rounds)
+    objects = rounds[-1][2]
     benchmark.extra_info.update(
-        implementation="ours",
+        client=name,
         vms=VMS,
         objects=objects,
-        objects_per_second=round(objects / min(s for _, s in results)),
+        peak_rss_mb=round(rss, 1),
+        wall_seconds=round(seconds, 2),
     )
+    RESULTS.append((name, objects, seconds, rss))
+    return rss
 
 
-def test_export_official(benchmark, simulator, tmp_path):
+@pytest.mark.parametrize("connections", [None, 1], ids=["default-connections", "connections-1"])
+def test_export_ours(benchmark, engine, tmp_path, connections):
+    url, ca_file = engine
+    extra = [] if connections is None else ["--connections", str(connections)]
+    env = dict(_clean_env(True), OVIRT_PASSWORD="pw")
+
+    def run():
+        out = tmp_path / f"round{time.monotonic_ns()}"
+        args = _ours(url, ca_file, out, *extra)
+        seconds, rss, _ = measure(sys.executable, "ovirtsdk4.cli.export", args, env, str(tmp_path))
+        manifest = json.loads((out / "manifest.json").read_text())
+        objects = sum(c["objects"] for c in manifest["collections"].values())
+        return seconds, rss, objects
+
+    name = "ovirt-export " + (
+        "(default connections)" if connections is None else f"--connections {connections}"
+    )
+    rss = _bench(benchmark, name, run)
+    assert rss < RSS_BUDGET_MB, f"peak RSS {rss:.1f} MB at {VMS} VMs"
+
+
+def test_export_official(benchmark, engine, tmp_path):
     python = os.environ.get("OVIRTSDK_REF_PYTHON")
     if not python:
-        pytest.skip("OVIRTSDK_REF_PYTHON is not set (e.g. /work/ref/bin/python)")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and "proxy" not in k.lower()}
-    results = []
+        pytest.skip("OVIRTSDK_REF_PYTHON is not set")
+    url, ca_file = engine
 
-    def one_round():
-        out = tmp_path / f"round{len(results)}"
-        out.mkdir()
-        done = subprocess.run(
-            [
-                python,
-                "-c",
-                OFFICIAL,
-                simulator.url,
-                simulator.ca_file,
-                simulator.username,
-                simulator.password,
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=str(tmp_path),
-            check=True,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    def run():
+        out = tmp_path / f"round{time.monotonic_ns()}"
+        script = os.path.join(HERE, "export_official.py")
+        args = [url, ca_file, "admin@internal", "pw", str(out)]
+        seconds, rss, printed = measure(python, script, args, _clean_env(False), str(tmp_path))
+        return seconds, rss, json.loads(printed.strip().splitlines()[-1])["objects"]
 
-    benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1, warmup_rounds=0)
-    best = min(r["seconds"] for r in results)
-    benchmark.extra_info.update(
-        implementation="official",
-        vms=VMS,
-        objects=results[-1]["objects"],
-        in_process_seconds=best,
-        objects_per_second=round(results[-1]["objects"] / best),
-    )
+    _bench(benchmark, "official SDK, list() per collection", run)
