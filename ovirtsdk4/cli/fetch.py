@@ -14,6 +14,7 @@ import concurrent.futures
 import contextlib
 import os
 
+import ovirtsdk4
 from ovirtsdk4.cli import catalog
 from ovirtsdk4.cli.failures import EXIT_UNREACHABLE, ExportFailure
 from ovirtsdk4.cli.records import owner_key, to_record
@@ -101,7 +102,11 @@ class Fetch:
 
         def drain_one():
             vm_id, sink, key, future = pending.popleft()
-            for item in future.wait():
+            try:
+                items = future.wait()
+            except ovirtsdk4.NotFoundError:  # the VM was removed since it was listed
+                items = ()
+            for item in items:
                 self._write_child(sink, key, vm_id, item)
             activity.tick()
 

@@ -269,3 +269,27 @@ def test_events_since_stops_at_the_bound(sim, url_args, tmp_path):
     finally:
         sim.engine.collection("/events").items.pop(old.id)
         sim.engine.collection("/events").items.pop(recent.id)
+
+
+def test_per_vm_skips_a_vm_removed_after_the_listing(tls, tmp_path, monkeypatch):
+    from ovirtsdk4.testing._http import HttpServer
+
+    engine = Engine(password="pw")
+    populate(engine, 6)
+    gone = engine.list("/vms")[2]
+
+    def handler(request):
+        response = engine.handle(request)
+        if request.method == "GET" and request.path.endswith("/vms"):
+            with engine.lock:
+                engine.collection("/vms").items.pop(gone.id)
+        return response
+
+    monkeypatch.setenv("OVIRT_PASSWORD", "pw")
+    with HttpServer(handler, certfile=tls.server_cert, keyfile=tls.server_key) as server:
+        args = ["--url", server.url("/ovirt-engine/api"), "--ca-file", str(tls.ca_cert)]
+        args += ["--output", str(tmp_path / "out"), "-q", "--collections", "vms,vm_nics"]
+        assert export.main([*args, "--per-vm"]) == 0
+    assert len(read_jsonl(tmp_path / "out" / "vms.jsonl")) == 6
+    nics = read_jsonl(tmp_path / "out" / "vm_nics.jsonl")
+    assert len(nics) == 5 and gone.id not in {n["vm_id"] for n in nics}
