@@ -10,8 +10,11 @@ local HTTPS server, and a model-driven engine simulator. Needs the ``testing`` e
                                   password=sim.password, ca_file=sim.ca_file) as connection:
             vms = connection.system_service().vms_service().list(search="status=up")
 
-Command line: ``python -m ovirtsdk4.testing serve --vms N [--seed FILE] [--port P]``.
-pytest: ``-p ovirtsdk4.testing.pytest_plugin`` gives the ``ovirt_simulator`` fixture.
+Command line: ``python -m ovirtsdk4.testing serve [--vms N] [--seed PATH] [--port P]``
+(``serve --help`` tells every option). pytest: the fixtures ``ovirt_simulator`` and
+``ovirt_connection`` are there once the package is installed (:mod:`.pytest_plugin`). Seeds,
+generation and the state machine: ``docs/simulator.md``, :mod:`.seed`, :mod:`.inventory`,
+:mod:`.actions`.
 """
 
 __all__ = ["Engine", "Simulator", "populate", "simulator"]

@@ -47,14 +47,16 @@ from __future__ import annotations
 import collections
 import datetime
 import enum
+import functools
+import inspect
 import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from ovirtsdk4 import types
+from ovirtsdk4 import services, types
 from ovirtsdk4.error import Error
 from ovirtsdk4.reader import Reader
-from ovirtsdk4.testing.model import struct_info
+from ovirtsdk4.testing.model import collection_type, service_info, struct_info
 
 __all__ = ["Seed", "SeedError", "SeedReport", "load", "object_from_json", "read"]
 
@@ -152,9 +154,7 @@ def from_json(data, source="seed"):
 
 
 def _check_knobs(inventory, source):
-    import inspect
-
-    from ovirtsdk4.testing.inventory import populate
+    from ovirtsdk4.testing.inventory import populate  # inventory imports this module
 
     if not isinstance(inventory, dict):
         raise SeedError(f"{source}: 'inventory' takes an object of generation knobs")
@@ -204,12 +204,12 @@ def _json_entry(item, where, path, cls):
 
 def _entry_class(data, where, cls, path):
     name = data.pop("@type", None)
-    if name is None and "type" in data and isinstance(data["type"], str):
+    if name is None and isinstance(data.get("type"), str):
+        # The first format: "type" named the class, unless it is a member of the class.
         legacy = getattr(types, data["type"], None)
-        if isinstance(legacy, type) and issubclass(legacy, types.Struct):
-            holder = cls or legacy
-            if "type" not in {m.name for m in struct_info(holder).members} or cls is None:
-                name = data.pop("type")
+        is_class = isinstance(legacy, type) and issubclass(legacy, types.Struct)
+        if is_class and (cls is None or "type" not in {m.name for m in struct_info(cls).members}):
+            name = data.pop("type")
     if name is not None:
         found = getattr(types, str(name), None)
         if not isinstance(found, type) or not issubclass(found, types.Struct):
@@ -226,9 +226,6 @@ def _entry_class(data, where, cls, path):
 
 def _class_of_path(path, where):
     """The type a collection holds, from its path alone (names stand for ids)."""
-    from ovirtsdk4 import services
-    from ovirtsdk4.testing.model import collection_type, service_info
-
     info = service_info(services.SystemService)
     parent = None
     parts = [p for p in str(path).strip("/").split("/") if p]
@@ -254,20 +251,16 @@ def _describe(where, cls, data):
     return f"{where} ({label})"
 
 
-def _entity_service(cls):
-    """The entity service of the top-level collection of ``cls`` (or of any collection of
-    it), for its sub-collection segments."""
-    return _sub_collections().get(cls, {})
+@functools.cache
+def _sub_collections(cls):
+    """The sub-collections of the objects of type ``cls``, wherever the API holds them:
+    segment -> (collection service class, ``cls``)."""
+    return _all_sub_collections().get(cls, {})
 
 
-def _sub_collections():
-    from ovirtsdk4 import services
-    from ovirtsdk4.testing.model import collection_type, service_info
-
-    cache = getattr(_sub_collections, "cache", None)
-    if cache is not None:
-        return cache
-    cache = {}
+@functools.cache
+def _all_sub_collections():
+    found = {}
     seen = set()
 
     def walk(info, parent):
@@ -276,25 +269,23 @@ def _sub_collections():
             if not cinfo.is_collection:
                 continue
             etype = collection_type(child, segment, parent)
-            key = (child, etype)
-            if etype is None or key in seen:
+            if etype is None or (child, etype) in seen:
                 continue
-            seen.add(key)
+            seen.add((child, etype))
             einfo = service_info(cinfo.id_child)
-            found = cache.setdefault(etype, {})
+            subs = found.setdefault(etype, {})
             for sub, sub_cls in einfo.locators.items():
                 if service_info(sub_cls).is_collection:
-                    found.setdefault(sub, (sub_cls, etype))
+                    subs.setdefault(sub, (sub_cls, etype))
             walk(einfo, etype)
 
     walk(service_info(services.SystemService), None)
-    _sub_collections.cache = cache
-    return cache
+    return found
 
 
 def _segment(cls, key, member):
     """The sub-collection segment a key names (``nics``, ``disk_attachments``), if any."""
-    subs = _entity_service(cls)
+    subs = _sub_collections(cls)
     if member is not None:
         if member.is_list and member.is_link and member.link_rel in subs:
             return member.link_rel
@@ -305,11 +296,9 @@ def _segment(cls, key, member):
 
 
 def _held(cls, segment, member):
-    from ovirtsdk4.testing.model import collection_type
-
     if member is not None and member.struct is not None:
         return member.struct.cls
-    sub_cls, parent = _entity_service(cls)[segment]
+    sub_cls, parent = _sub_collections(cls)[segment]
     found = collection_type(sub_cls, segment, parent)
     if found is None:
         raise SeedError(f"the collection '{segment}' of {cls.__name__} has no known type")
@@ -425,7 +414,7 @@ def _xml_class(tag):
 def _xml_entry(element, cls, where, path):
     label = element.findtext("name") or element.get("id")
     where = f"{where} ({cls.__name__} {label!r})" if label else f"{where} ({cls.__name__})"
-    subs = _entity_service(cls)
+    subs = _sub_collections(cls)
     member_tags = {m.tag for m in struct_info(cls).members}
     children = []
     for child in list(element):
