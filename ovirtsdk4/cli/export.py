@@ -67,6 +67,7 @@ def _password(args):
 
 
 def _start_simulator(vms, progress):
+    activity = progress.begin(f"starting the simulator ({vms:,} VMs)", engine=False)
     try:
         from ovirtsdk4.testing.server import Simulator
     except ModuleNotFoundError as exc:
@@ -75,7 +76,6 @@ def _start_simulator(vms, progress):
             f"the built-in engine simulator needs {exc.name!r}: "
             "pip install 'ovirtsdk4-fast[testing]', or give --url",
         ) from None
-    activity = progress.begin(f"starting the simulator ({vms:,} VMs)", engine=False)
     simulator = Simulator(vms).start()
     activity.done()
     return simulator
