@@ -209,7 +209,7 @@ ITEMS = {
     "date": _date(),
 }
 ENUM_ITEMS = {name: _enum_members(name) for name in ENUMS}
-HREFS = st.none() | st.tuples(st.sampled_from(["str", "strsub", "int"]), st.just("/1")).map(list)
+HREFS = st.sampled_from([None, ["str", "/1"], ["strsub", "/1"], ["int", "1"], ["bytes", "/1"]])
 
 
 @st.composite
@@ -225,14 +225,17 @@ def containers(draw, item):
 @st.composite
 def structs(draw, depth, name=None):
     """A struct of type ``name`` (or any), with up to four attributes set in one way, each to
-    a value of its own kind (twice in three) or of any kind."""
+    a value of its own kind (twice in three) or of any kind, and sometimes an ``href``."""
     name = name or draw(st.sampled_from(STRUCTS))
     members = SCHEMA.by_name[name].members
     fields = {}
     for _ in range(draw(st.integers(0, 4)) if members else 0):
         m = draw(st.sampled_from(members))
         fields[m.name] = draw(values(m, depth))
-    return ["struct", name, draw(HOW), fields]
+    how = draw(HOW)
+    if how != "init" and draw(st.integers(0, 3)) == 0:
+        fields["href"] = draw(HREFS)
+    return ["struct", name, how, fields]
 
 
 @st.composite
