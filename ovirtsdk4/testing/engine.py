@@ -403,13 +403,17 @@ class Engine:
 
     def _new_collection(self, coll, parent):
         """Fill a collection created on demand, where the engine would have content: the
-        fillers of :attr:`lazy`, by (parent type, segment), give the objects."""
+        fillers of :attr:`lazy`, by (parent type, segment), give the objects, with ids and
+        with their references already made by :meth:`ref` (or tags and labels to assign)."""
         if parent is None or parent.href in self.exact:
             return
         filler = self.lazy.get((type(parent), coll.path.rsplit("/", 1)[-1]))
         if filler is not None:
             for item in filler(self, parent):
-                self._add(coll, item, api=False, events=False)
+                if coll.relation is not None:
+                    self._assign(coll, item, strict=False)
+                else:
+                    self._put(coll, item)
 
     # ------------------------------------------------------------------ storage
 
