@@ -120,7 +120,6 @@ def start_status(engine, obj, gets_disks):
         types.Host: (HS.INSTALLING, HS.UP),
         types.DataCenter: (types.DataCenterStatus.UNINITIALIZED, None),
         types.Template: (types.TemplateStatus.LOCKED, types.TemplateStatus.OK),
-        types.Snapshot: None,
     }.get(etype)
 
 
@@ -526,7 +525,7 @@ def _dc_set_master(engine, dc, given, result, target):
     "DataCenterService.clean_finished_tasks: finished tasks are cleaned",
 )
 def _dc_clean(engine, dc, given, result, target):
-    del engine, dc, given, result, target
+    """The simulator keeps no tasks: there is nothing to clean."""
 
 
 # ---------------------------------------------------------------------- disks, jobs
