@@ -19,18 +19,19 @@ users, groups, tags, affinity labels, events: the same every time), a seed, or b
 
 _EPILOG = """\
 seed formats (see docs/simulator.md):
-  JSON file     {"inventory": {"vms": 10},
-                 "objects": [{"@type": "Vm", "name": "web1", "cluster": {"name": "Default"},
-                              "type": "server", "nics": [{"name": "nic1"}]}]}
-                "inventory" holds the generation knobs (vms, hosts, clusters, data_centers,
-                storage_domains, events, seed); each object's keys are members of its
-                "@type" at any depth, "@path" names the collection (names may stand for ids:
-                /vms/web1/nics), and a key naming a sub-collection (nics, snapshots,
-                checkpoints, permissions, statistics ...) holds its entries.
+  JSON file      {"inventory": {"vms": 10},
+                  "objects": [{"@type": "Vm", "name": "web1", "cluster": {"name": "Default"},
+                               "type": "server", "nics": [{"name": "nic1"}]}]}
+                 "inventory" holds the generation knobs (vms, hosts, clusters, data_centers,
+                 storage_domains, events, seed); each object's keys are members of its
+                 "@type" at any depth, "@path" names the collection (names may stand for
+                 ids: /vms/web1/nics), and a key naming a sub-collection (nics, snapshots,
+                 checkpoints, permissions, statistics ...) holds its entries.
   XML directory  *.xml files in the API's format (<vm>...</vm> or <vms>...</vms>); a file in
-                a sub-directory goes to the collection the sub-directory names
-                (vms/web1/checkpoints/cp1.xml).
-  References ({"name": "Default"}, <cluster id="..."/>) name earlier or generated objects.
+                 a sub-directory goes to the collection the sub-directory names
+                 (vms/web1/checkpoints/cp1.xml).
+  References ({"name": "Default"}, <cluster id="..."/>) name earlier or generated objects;
+  seeded objects are exactly what the seed says, nothing is generated into them.
 
 examples:
   python -m ovirtsdk4.testing serve --vms 1000 --port 8443
