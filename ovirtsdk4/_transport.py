@@ -165,6 +165,8 @@ class Transfer:
         self._error = error
         transport = self._transport
         with transport._lock:
+            if self._done:
+                return
             self._done = True
             callbacks = self._callbacks
             self._callbacks = None
@@ -172,8 +174,8 @@ class Transfer:
             if waiters:
                 self._waiters = None
                 for waiter in waiters:
-                    transport._followers.remove(waiter)
                     waiter.lock.release()
+                    transport._forget_waiter(waiter)
         self._request = None
         if callbacks:
             for fn in callbacks:
@@ -186,12 +188,13 @@ class Transfer:
 class _Waiter:
     """A thread blocked in :meth:`Transfer.result` while another thread drives: its lock is
     released when its transfer completes, or when the driving role is handed to it
-    (``promoted``)."""
+    (``promoted``). The main thread never ``leads`` (see :meth:`Transport._wait`)."""
 
-    __slots__ = ("lock", "promoted", "transfer")
+    __slots__ = ("leads", "lock", "promoted", "transfer")
 
-    def __init__(self, transfer):
+    def __init__(self, transfer, leads):
         self.transfer = transfer
+        self.leads = leads
         self.promoted = False
         self.lock = threading.Lock()
         self.lock.acquire()
@@ -460,19 +463,8 @@ class Transport:
         self._compress = bool(compress) and debug_log is None
         self._proxy_url = proxy_url
         self._debug_log = debug_log
-
-        self._multi = multi = pycurl.CurlMulti()
-        multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
-        multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
-        # Multiplex over HTTP/2 when the server offers it; HTTP/1.1 pipelining is gone.
-        multi.setopt(pycurl.M_PIPELINING, pycurl.PIPE_MULTIPLEX)
-        if connections:
-            multi.setopt(pycurl.M_MAX_HOST_CONNECTIONS, int(connections))
-            # Keep at least as many idle connections cached as we may open, or libcurl
-            # closes and reopens them between bursts.
-            multi.setopt(pycurl.M_MAXCONNECTS, max(int(connections), 8))
-        if pipeline:
-            multi.setopt(pycurl.M_MAX_CONCURRENT_STREAMS, int(pipeline))
+        self._connections = int(connections or 0)
+        self._pipeline = int(pipeline or 0)
 
         # Guards the queue, the closed flag, done callbacks, the driving role and the waiters.
         self._lock = threading.Lock()
@@ -480,8 +472,7 @@ class Transport:
         self._queue = []
         # Work the driver has taken but not yet done: requests and commands taken from the
         # queue, and handles libcurl reported finished. Each item leaves these only once it is
-        # done, so a driver interrupted half-way (Ctrl-C lands in the thread that waits)
-        # leaves nothing lost: the next driver carries on from here.
+        # done; a driver that fails half-way resets the transport, which fails them.
         self._taken = collections.deque()
         self._backlog = collections.deque()
         self._wake_pending = False
@@ -495,19 +486,53 @@ class Transport:
         self._driving = False
         self._driver = None  # the ident of the driving thread
         self._followers = []  # _Waiters of the threads waiting while another one drives
+        self._bystander = None  # the _Waiter of the main thread, which never drives
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
-        self._poller = select.epoll()
-        self._poller.register(self._wake_r.fileno(), select.EPOLLIN)
-
-        # Owned by the driving thread only:
+        # Owned by the driving thread only, and made anew by _reset (see _new_engine).
+        self._multi = None
+        self._poller = None
         self._active: dict[pycurl.Curl, _Request] = {}
         self._free: list[pycurl.Curl] = []
         self._fds: dict[int, int] = {}  # fd -> the epoll mask it is registered with
         self._parked: set[int] = set()  # fds libcurl removed but still in epoll, see _on_socket
+        self._deadline = None  # when libcurl wants socket_action(SOCKET_TIMEOUT), see _on_timer
+        self._tainted = False  # a reset was cut short: see _reset
+        try:
+            self._new_engine()
+        except BaseException:
+            self._wake_r.close()
+            self._wake_w.close()
+            raise
+
+    def _new_engine(self):
+        """A new multi handle and epoll instance, with no transfer, socket or handle yet."""
+        multi = pycurl.CurlMulti()
+        multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
+        multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
+        # Multiplex over HTTP/2 when the server offers it; HTTP/1.1 pipelining is gone.
+        multi.setopt(pycurl.M_PIPELINING, pycurl.PIPE_MULTIPLEX)
+        if self._connections:
+            multi.setopt(pycurl.M_MAX_HOST_CONNECTIONS, self._connections)
+            # Keep at least as many idle connections cached as we may open, or libcurl
+            # closes and reopens them between bursts.
+            multi.setopt(pycurl.M_MAXCONNECTS, max(self._connections, 8))
+        if self._pipeline:
+            multi.setopt(pycurl.M_MAX_CONCURRENT_STREAMS, self._pipeline)
+        try:
+            poller = select.epoll()
+            poller.register(self._wake_r.fileno(), select.EPOLLIN)
+        except BaseException:
+            multi.close()
+            raise
+        self._multi = multi
+        self._poller = poller
+        self._active = {}
+        self._free = []
+        self._fds = {}
+        self._parked = set()
         self._deadline = None
-        self._failure = None
 
     # -- public API --------------------------------------------------------------------------
 
@@ -578,9 +603,11 @@ class Transport:
             else:
                 self._cond.notify_all()
         if lead:
-            self._cleanup()
-            with self._lock:
-                self._release_role()
+            try:
+                self._cleanup()
+            finally:
+                with self._lock:
+                    self._release_role()
         else:
             self._wake()
             if self._driver != threading.get_ident():
@@ -629,14 +656,17 @@ class Transport:
         """Have the transport thread drive at once if nobody does, rather than at its next
         tick: for a stream, whose reader waits for the body, not for the transfer."""
         with self._lock:
-            if self._driving or self._closed:
-                return
-            self._urgent = True
-            if self._thread is None:
-                self._kick()
-            else:
-                self._asleep = False
-                self._cond.notify()
+            if not (self._driving or self._closed):
+                self._summon()
+
+    def _summon(self):
+        """Make the transport thread take the driving role at once (with the lock held)."""
+        self._urgent = True
+        if self._thread is None:
+            self._kick()
+        else:
+            self._asleep = False
+            self._cond.notify()
 
     def _take_role(self):
         self._driving = True
@@ -656,45 +686,72 @@ class Transport:
         self._driver = None
         if self._closed:
             self._cond.notify_all()
+        elif self._bystander is not None:
+            self._summon()
         elif self._queue or self._active or self._taken or self._backlog:
             self._kick()
 
     def _wait(self, transfer, timeout):
         """Block until ``transfer`` is done: drive the transport while no other thread does,
-        else wait to be woken by its completion or to be handed the driving role."""
+        else wait to be woken by its completion or to be handed the driving role.
+
+        The main thread never drives: it waits as the ``_bystander`` while the transport
+        thread drives. Python runs signal handlers in the main thread, between any two calls
+        and also inside pycurl's callbacks (pycurl checks for signals there), so an exception
+        a handler raises (``KeyboardInterrupt``, a ``SIGALRM`` call timeout) could land in the
+        middle of the driver's bookkeeping, or inside a libcurl callback, where libcurl then
+        marks its multi handle dead and pycurl reports its own error instead. Waiting on a
+        lock, the main thread is interrupted cleanly: the exception reaches the caller
+        unchanged and the transfer goes on without it."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        me = threading.get_ident()
+        leads = me != threading.main_thread().ident
         while not transfer._done:
-            with self._lock:
-                if transfer._done:
-                    return
-                if self._driving or self._closed:
-                    waiter = _Waiter(transfer)
-                    if transfer._waiters is None:
-                        transfer._waiters = []
-                    transfer._waiters.append(waiter)
-                    self._followers.append(waiter)
-                else:
-                    waiter = None
-                    self._take_role()
-            if waiter is not None:
-                try:
-                    if deadline is None:
-                        woken = waiter.lock.acquire()
+            driving = False
+            try:
+                with self._lock:
+                    if transfer._done:
+                        return
+                    if self._driving or self._closed or not leads:
+                        waiter = _Waiter(transfer, leads)
+                        if leads:
+                            self._followers.append(waiter)
+                        else:
+                            self._bystander = waiter
+                            if not (self._driving or self._closed):
+                                self._summon()
+                        if transfer._waiters is None:
+                            transfer._waiters = []
+                        transfer._waiters.append(waiter)
                     else:
-                        woken = waiter.lock.acquire(timeout=max(deadline - time.monotonic(), 0))
-                except BaseException:  # e.g. KeyboardInterrupt: leave no waiter behind
-                    with self._lock:
-                        self._drop_waiter(waiter)
-                    raise
-                if not woken:
-                    with self._lock:
-                        if not waiter.promoted and not transfer._done:
+                        waiter = None
+                        driving = True
+                        self._take_role()
+                if waiter is not None:
+                    try:
+                        if deadline is None:
+                            woken = waiter.lock.acquire()
+                        else:
+                            left = max(deadline - time.monotonic(), 0)
+                            woken = waiter.lock.acquire(timeout=left)
+                    except BaseException:  # e.g. KeyboardInterrupt: leave no waiter behind
+                        with self._lock:
                             self._drop_waiter(waiter)
-                            raise builtins.TimeoutError("the transfer is not finished")
-                if not waiter.promoted:
-                    continue
-                self._driver = threading.get_ident()
-            self._drive(transfer, deadline)
+                        raise
+                    if not woken:
+                        with self._lock:
+                            if not waiter.promoted and not transfer._done:
+                                self._drop_waiter(waiter)
+                                raise builtins.TimeoutError("the transfer is not finished")
+                    if not waiter.promoted:
+                        continue
+                    driving = True
+                    self._driver = me
+                self._drive(transfer, deadline)
+            finally:
+                if driving:
+                    with self._lock:
+                        self._release_role()
             if deadline is not None and not transfer._done and time.monotonic() >= deadline:
                 raise builtins.TimeoutError("the transfer is not finished")
 
@@ -704,8 +761,16 @@ class Transport:
         if waiter.promoted:
             self._release_role()
         elif waiter.transfer._waiters and waiter in waiter.transfer._waiters:
-            self._followers.remove(waiter)
+            self._forget_waiter(waiter)
             waiter.transfer._waiters.remove(waiter)
+
+    def _forget_waiter(self, waiter):
+        """Take a waiter off the followers, or off the bystander seat (with the lock held)."""
+        if waiter.leads:
+            if waiter in self._followers:
+                self._followers.remove(waiter)
+        elif self._bystander is waiter:
+            self._bystander = None
 
     def _run(self):
         """The transport thread: drives the transfers nobody waits for (futures not yet
@@ -723,8 +788,11 @@ class Transport:
                     cond.release()
                     try:
                         self._drive(None, None)
+                    except Exception:  # pragma: no cover - a bug: _drive reset the transport
+                        pass
                     finally:
                         cond.acquire()
+                        self._release_role()
                     quiet_since = time.monotonic()
                     continue
                 fresh = False
@@ -745,10 +813,14 @@ class Transport:
                     fresh = True
 
     def _drive(self, transfer, deadline):
-        """Drive the multi handle (holding the driving role) until ``transfer`` is done or
-        ``deadline`` passes; with no transfer (the transport thread), while there is work and
-        no other thread waits. Then hand the role on; the one holding it when the transport
-        is closed cleans up."""
+        """Drive the multi handle (the caller holds the driving role and gives it up after)
+        until ``transfer`` is done or ``deadline`` passes; with no transfer (the transport
+        thread), while there is work and no other thread waits. The one driving when the
+        transport is closed cleans up. If anything fails half-way (a bug), the transport is
+        reset (see :meth:`_reset`) and the error propagates: the transfers in flight fail
+        with it, the next request starts afresh."""
+        if self._tainted:
+            self._reset("a reset cut short")
         multi = self._multi
         poll = self._poller.poll
         wake_fd = self._wake_r.fileno()
@@ -795,15 +867,12 @@ class Transport:
                     multi.socket_action(pycurl.SOCKET_TIMEOUT, 0)
                 # libcurl may finish transfers in any socket_action: drain them all now.
                 self._drain_done()
-        except Exception as exc:  # a bug: fail everything, loudly
-            self._failure = exc
-            with self._lock:
-                self._closed = True
+        except BaseException as exc:
+            self._reset(exc)
+            raise
         finally:
             if self._closed:
                 self._cleanup()
-            with self._lock:
-                self._release_role()
 
     def _wake(self):
         try:
@@ -1033,34 +1102,53 @@ class Transport:
         driving role when the transport is closed."""
         if self._cleaned.is_set():
             return
-        if self._failure is not None:
-            text = f"The transport failed: {self._failure!r}"
-        else:
-            text = "The transport was closed before the request finished"
+        self._abandon("The transport was closed before the request finished")
+        self._wake_r.close()
+        self._wake_w.close()
+        self._cleaned.set()
+
+    def _reset(self, cause):
+        """Start afresh after a driver failed half-way (a bug, or no file descriptor left):
+        fail every transfer in flight, free the multi handle, its connections and the pooled
+        handles, and make a new engine. Done by the thread holding the driving role; a reset
+        that fails itself is done again by the next driver (``_tainted``)."""
+        self._tainted = True
+        self._abandon(f"The request was abandoned: the transport was reset after {cause!r}")
+        if not self._closed:
+            self._new_engine()
+        self._tainted = False
+
+    def _abandon(self, text):
+        """Fail every transfer queued or in flight with ``text``, wake every thread waiting
+        for one, and free the engine (see _new_engine)."""
         with self._lock:
             queue = list(self._taken) + self._queue
             self._queue = []
         self._taken.clear()
         self._backlog.clear()
-        for curl, request in list(self._active.items()):
-            try:
-                self._multi.remove_handle(curl)
-            except pycurl.error:  # pragma: no cover
-                pass
-            curl.close()
+        active = self._active
+        self._active = {}
+        for request in active.values():
             request.transfer._complete(error=TransferError(None, text))
-        self._active.clear()
         for item in queue:
             if not isinstance(item, tuple):
                 item.transfer._complete(error=TransferError(None, text))
-        for curl in self._free:
+        with self._lock:
+            # A completion cut short may have left a waiter unwoken.
+            for waiter in [*self._followers, self._bystander]:
+                if waiter is not None and waiter.transfer._done and not waiter.promoted:
+                    self._forget_waiter(waiter)
+                    if waiter.lock.locked():
+                        waiter.lock.release()
+        free = self._free
+        self._free = []
+        # Closing a handle removes it from the multi handle first.
+        for curl in [*active, *free]:
             curl.close()
-        self._free.clear()
         self._multi.close()
         self._poller.close()
-        self._wake_r.close()
-        self._wake_w.close()
-        self._cleaned.set()
+        self._fds = {}
+        self._parked = set()
 
     # -- libcurl callbacks (all on the driving thread) ---------------------------------------
 

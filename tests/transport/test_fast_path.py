@@ -15,16 +15,42 @@ def path_echo(request):
     return Response(200, request.target.encode())
 
 
+def in_thread(fn):
+    """Run ``fn`` in a thread that is not the main thread; return what it returns."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(fn()))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
 def test_a_lone_waiter_drives_its_own_transfer(https_server, transport):
     https_server.handler = path_echo
-    for i in range(20):
-        seen = []
-        transfer = transport.submit("GET", https_server.url(f"/s/{i}"), [])
-        transfer.add_done_callback(lambda t, seen=seen: seen.append(threading.get_ident()))
-        assert transfer.result(10).body == f"/s/{i}".encode()
-        # The completion (and so the done callback) ran on this thread, not the transport's.
-        assert seen == [threading.get_ident()]
+
+    def sequential():
+        for i in range(20):
+            seen = []
+            transfer = transport.submit("GET", https_server.url(f"/s/{i}"), [])
+            transfer.add_done_callback(lambda t, seen=seen: seen.append(threading.get_ident()))
+            assert transfer.result(10).body == f"/s/{i}".encode()
+            # The completion (and so the done callback) ran on this thread.
+            assert seen == [threading.get_ident()]
+        return True
+
+    assert in_thread(sequential)
     assert not transport._driving
+
+
+def test_the_main_thread_never_drives(https_server, transport):
+    """Python runs signal handlers in the main thread: it waits while the transport thread
+    drives, so that an exception a handler raises never lands in the driver."""
+    https_server.handler = path_echo
+    for i in range(5):
+        seen = []
+        transfer = transport.submit("GET", https_server.url(f"/m/{i}"), [])
+        transfer.add_done_callback(lambda t, seen=seen: seen.append(threading.current_thread()))
+        assert transfer.result(10).body == f"/m/{i}".encode()
+        assert seen[0].name == "ovirtsdk4-transport"
 
 
 def test_nobody_waits_the_transport_thread_drives(https_server, transport):
@@ -231,8 +257,8 @@ def test_an_interrupted_waiter_leaves_no_trace(https_server, transport, monkeypa
     class Interrupted(_transport._Waiter):
         __slots__ = ()
 
-        def __init__(self, transfer):
-            super().__init__(transfer)
+        def __init__(self, transfer, leads):
+            super().__init__(transfer, leads)
             self.lock = self  # its acquire() is interrupted, as by Ctrl-C
 
         def acquire(self, *args, **kwargs):
@@ -242,34 +268,46 @@ def test_an_interrupted_waiter_leaves_no_trace(https_server, transport, monkeypa
     fast = transport.submit("GET", https_server.url("/fast"), [])
     with pytest.raises(KeyboardInterrupt):
         fast.result(10)
-    assert transport._followers == [] and not fast._waiters
+    assert transport._followers == [] and transport._bystander is None and not fast._waiters
     monkeypatch.undo()
     assert fast.result(10).body == b"/fast"
     assert slow.result(10).body == b"/slow"
 
 
 @pytest.mark.parametrize("where", ["_finish", "_start"])
-def test_a_driver_interrupted_mid_bookkeeping_loses_nothing(
+def test_a_driver_failing_mid_bookkeeping_resets_the_transport(
     https_server, transport, monkeypatch, where
 ):
-    """Ctrl-C lands in the thread that waits, and so in the driver: whatever it had taken on
-    (a request to start, a finished transfer to complete) is carried on by the next driver."""
+    """A driver that fails half-way (a bug) resets the transport: the transfers in flight
+    fail with a clear error (none hangs, none is half done) and the next request works."""
     https_server.handler = path_echo
     others = [transport.submit("GET", https_server.url(f"/o/{i}"), []) for i in range(5)]
     original = getattr(type(transport), where)
     calls = []
 
-    def interrupted_once(self, *args):
+    def failing_once(self, *args):
         calls.append(args)
         if len(calls) == 2:
-            raise KeyboardInterrupt
+            raise RuntimeError("a bug")
         return original(self, *args)
 
-    monkeypatch.setattr(type(transport), where, interrupted_once)
-    with pytest.raises(KeyboardInterrupt):
-        for transfer in others:
-            transfer.result(10)
+    monkeypatch.setattr(type(transport), where, failing_once)
+
+    def wait_all():
+        with pytest.raises(RuntimeError):
+            for transfer in others:
+                transfer.result(10)
+        return True
+
+    assert in_thread(wait_all)
     monkeypatch.undo()
-    assert [t.result(10).body for t in others] == [f"/o/{i}".encode() for i in range(5)]
+    outcomes = []
+    for i, transfer in enumerate(others):
+        try:
+            outcomes.append(transfer.result(10).body == f"/o/{i}".encode())
+        except TransferError as error:
+            assert "the transport was reset after RuntimeError('a bug')" in str(error)
+            outcomes.append("reset")
+    assert "reset" in outcomes and False not in outcomes
     assert transport.submit("GET", https_server.url("/after"), []).result(10).body == b"/after"
-    assert not transport._taken and not transport._backlog
+    assert not transport._tainted
