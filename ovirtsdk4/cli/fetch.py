@@ -29,7 +29,6 @@ class Fetch:
 
     def __init__(self, connection, output, progress, selected, *, per_vm, since, spool_dir, window):
         self.system = connection.system_service()
-        self.output = output
         self.progress = progress
         self.names = [c.name for c in selected]
         self.sinks = {c.name: output.sink(c.name) for c in selected}
