@@ -22,7 +22,7 @@ import uuid
 
 from ovirtsdk4 import types
 
-__all__ = ["RULES", "Rule", "perform", "start_status"]
+__all__ = ["RULES", "Rule", "check_remove", "perform", "start_status"]
 
 VS, HS, SDS = types.VmStatus, types.HostStatus, types.StorageDomainStatus
 DS, SS, JS = types.DiskStatus, types.SnapshotStatus, types.JobStatus
@@ -121,6 +121,24 @@ def start_status(engine, obj, gets_disks):
         types.DataCenter: (types.DataCenterStatus.UNINITIALIZED, None),
         types.Template: (types.TemplateStatus.LOCKED, types.TemplateStatus.OK),
     }.get(etype)
+
+
+def check_remove(obj):
+    """Refuse to remove what the engine would not: a VM that is not down, a host that is not
+    in maintenance (or down, or failed), a disk that is locked."""
+    etype = type(obj)
+    if etype is types.Vm:
+        _vm_guard(obj, "remove", {VS.DOWN}, wants_running=False)
+    elif etype is types.Host and obj.status not in (
+        None,
+        HS.MAINTENANCE,
+        HS.INSTALL_FAILED,
+        HS.NON_OPERATIONAL,
+        HS.DOWN,
+    ):
+        raise _refuse("remove", "Host", "Host is not in Maintenance mode.")
+    elif etype is types.Disk and obj.status == DS.LOCKED:
+        raise _refuse("remove", "Disk", "Disk is locked. Please try again later.")
 
 
 # ---------------------------------------------------------------------- VMs
@@ -424,11 +442,26 @@ def _snapshot_restore(engine, snap, given, result, target):
     types.Host,
     "deactivate",
     "HostService.deactivate: a host goes to maintenance (preparing_for_maintenance, then "
-    "maintenance)",
+    "maintenance); the VMs running on it move to other up hosts of their cluster, else refused",
 )
 def _host_deactivate(engine, host, given, result, target):
+    verb = "switch Host to Maintenance mode"
     if host.status in (HS.MAINTENANCE, HS.PREPARING_FOR_MAINTENANCE):
-        raise _refuse("switch Host to Maintenance mode", "", "Host is already in Maintenance mode.")
+        raise _refuse(verb, "", "Host is already in Maintenance mode.")
+    running = [
+        vm
+        for vm in engine.collection("/vms").items.values()
+        if vm.host is not None and vm.host.id == host.id and vm.status in RUNNING
+    ]
+    moves = []
+    for vm in running:
+        other = _up_host(engine, vm, exclude=host.id)
+        if other is None:
+            raise _refuse(verb, "", f"There is no host to migrate VM {vm.name} to.")
+        moves.append((vm, engine.ref(other)))
+    for vm, destination in moves:
+        vm.host = destination
+        engine._invalidate(vm.id)
     engine.transition(host, HS.PREPARING_FOR_MAINTENANCE, HS.MAINTENANCE)
 
 

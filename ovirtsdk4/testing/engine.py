@@ -1068,16 +1068,8 @@ class Engine:
         if method == "DELETE":
             if "remove" not in methods:
                 raise Fault(405, "This resource can't be removed", reason="Method Not Allowed")
-            if isinstance(obj, types.Vm) and obj.status not in (None, VS.DOWN):
-                raise Fault(409, "[Cannot remove VM. VM is running.]")
-            if isinstance(obj, types.Host) and obj.status not in (
-                None,
-                HS.MAINTENANCE,
-                HS.INSTALL_FAILED,
-                HS.NON_OPERATIONAL,
-                HS.DOWN,
-            ):
-                raise Fault(409, "[Cannot remove Host. Host is not in Maintenance mode.]")
+            if coll.relation is None:
+                actions.check_remove(obj)
             self._remove(coll, obj)
             if coll.path.count("/") == 1 and not isinstance(obj, types.Event):
                 self._event_for(obj, "remove", correlation_id)

@@ -204,10 +204,23 @@ def snapshot_restore(sim, connection):
 
 def host_deactivate(sim, connection):
     hosts = connection.system_service().hosts_service()
-    host = hosts.host_service(hosts.list(search="status=up", max=1)[0].id)
+    vms = connection.system_service().vms_service()
+    busy = next(v.host.id for v in vms.list(search="status=up") if v.host is not None)
+    host = hosts.host_service(busy)
     host.deactivate()
     assert host.get().status == HS.MAINTENANCE
+    assert all(v.host.id != busy for v in vms.list(search="status=up"))  # moved away
     _refused(host.deactivate, "Host is already in Maintenance mode.")
+    # The last up host of a cluster with running VMs cannot go.
+    for other in hosts.list(search="status=up"):
+        running = [v for v in vms.list(search="status=up") if v.host.id == other.id]
+        if running:
+            cluster = other.cluster.id
+            for peer in hosts.list(search="status=up"):
+                if peer.cluster.id == cluster and peer.id != other.id:
+                    hosts.host_service(peer.id).deactivate()
+            _refused(hosts.host_service(other.id).deactivate, "There is no host to migrate VM")
+            break
 
 
 def host_activate(sim, connection):
@@ -525,3 +538,32 @@ def test_affinity_labels_are_one_relation_seen_from_both_sides(fresh):
         assert [v.id for v in label_vms.list()] == [other.get().id]
         label_vms.vm_service(other.get().id).remove()
         assert other.affinity_labels_service().list() == []
+
+
+def test_removals_are_refused_for_the_real_cause(fresh):
+    sim = fresh(5, transition_delay=30)
+    with sim.connection() as connection:
+        system = connection.system_service()
+        _refused(_vm(connection, VS.UP).remove, "Cannot remove VM. VM is running.")
+        vms = system.vms_service()
+        locked = vms.add(
+            types.Vm(
+                name="locked",
+                cluster=types.Cluster(name="Default"),
+                disk_attachments=[
+                    types.DiskAttachment(disk=types.Disk(name="new", provisioned_size=1 << 30))
+                ],
+            )
+        )
+        _refused(vms.vm_service(locked.id).remove, "Cannot remove VM. VM is locked.")
+        disks = system.disks_service()
+        (disk,) = disks.list(search="name=new")
+        _refused(disks.disk_service(disk.id).remove, "Cannot remove Disk. Disk is locked.")
+        hosts = system.hosts_service()
+        up = hosts.list(search="status=up", max=1)[0]
+        _refused(
+            hosts.host_service(up.id).remove, "Cannot remove Host. Host is not in Maintenance mode."
+        )
+        sim.engine.settle()
+        vms.vm_service(locked.id).remove()
+        assert vms.list(search="name=locked") == []
