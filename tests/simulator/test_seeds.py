@@ -413,3 +413,21 @@ def test_any_member_of_any_type_at_any_depth(info):
     data, expected = _entry(info.cls)
     got = seeds.object_from_json({"@type": info.cls.__name__, **data})
     assert Writer.write(got) == Writer.write(expected)
+
+
+def test_the_worked_example_of_the_docs_loads(tmp_path):
+    from tests.conftest import ROOT
+
+    docs = ROOT / "docs" / "simulator.md"
+    if not docs.is_file():
+        pytest.skip("docs/simulator.md is not in this checkout")
+    text = docs.read_text(encoding="utf-8")
+    example = text.split("```json\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "site.json"
+    path.write_text(example)
+    with Simulator(seed=path, tls_dir=tmp_path / "tls") as sim:
+        assert sim.counts["vms"] == 10 and sim.counts["hosts"] == 4
+        assert sim.seeded.counts["/vms"] == 1 and sim.seeded.counts["/vms/*/nics"] == 2
+        with sim.connection() as connection:
+            vm = connection.system_service().vms_service().list(search="name=web1")[0]
+            assert vm.cpu.topology.cores == 2 and vm.type == types.VmType.SERVER
