@@ -38,12 +38,16 @@ __all__ = ["Simulator", "simulator"]
 class Simulator:
     """An engine served over HTTPS. Use it as a context manager (or ``start``/``stop``).
 
+    ``vms`` VMs are generated (with ``inventory``'s other knobs of
+    :func:`~ovirtsdk4.testing.inventory.populate`, or the seed's; ``vms`` replaces the knobs'
+    count when not 0), then ``seed`` (a path or a :class:`~ovirtsdk4.testing.seed.Seed`) is
+    loaded. ``counts`` tells what was generated, ``seeded`` what was seeded.
+
     Attributes once started: ``url`` (``https://localhost:PORT/ovirt-engine/api``; it names
     ``127.0.0.1`` instead when the machine has no IPv6 loopback), ``addresses`` (what is
-    listened on),
-    ``ca_file`` (path of the CA's PEM), ``username``, ``password``, ``engine`` (the
-    :class:`Engine`), ``server`` (the HTTP server, whose ``requests`` keeps the last 10,000
-    requests received).
+    listened on), ``ca_file`` (path of the CA's PEM), ``username``, ``password``, ``engine``
+    (the :class:`Engine`), ``server`` (the HTTP server, whose ``requests`` keeps the last
+    10,000 requests received).
     """
 
     def __init__(
