@@ -214,6 +214,7 @@ class _Request:
         "sink",
         "sink_error",
         "timeout",
+        "trace",
         "transfer",
         "url",
     )
@@ -231,12 +232,16 @@ class _Request:
         self.header_lines = []
         self.chunks = []
         self.sink_error = None
+        self.trace = None  # the _Trace of this transfer when the transport logs
 
     def on_sink(self, chunk):
         try:
             # A sink may return pycurl.WRITEFUNC_PAUSE to pause the transfer until
             # Transport.resume() (libcurl then keeps this chunk and hands it over again).
-            return self.sink(chunk)
+            outcome = self.sink(chunk)
+            if self.trace is not None and outcome != pycurl.WRITEFUNC_PAUSE:
+                self.trace.received(chunk)
+            return outcome
         except BaseException as exc:  # noqa: BLE001 - re-raised from Transfer.result()
             self.sink_error = exc
             # Returning a count different from len(chunk) makes libcurl abort the transfer
@@ -358,6 +363,57 @@ def redact(text):
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text
+
+
+class _Trace:
+    """The debug log of one transfer: libcurl's trace (its ``DEBUGFUNCTION``), redacted.
+
+    libcurl hands over the bodies as they cross the wire: in pieces cut anywhere, and a
+    chunked reply with its chunk framing in the middle, so that a secret cut in two would
+    escape every pattern of :func:`redact`. The bodies are therefore not taken from the
+    trace: the request body is logged whole, where libcurl starts sending it, and the reply
+    body from the decoded bytes (:meth:`received`), a whole line at a time; :meth:`finish`
+    logs what remains when the transfer ends."""
+
+    __slots__ = ("_body", "_log", "_pending")
+
+    def __init__(self, log, body):
+        self._log = log
+        self._body = body
+        self._pending = b""
+
+    def __call__(self, kind, data):
+        if kind == pycurl.INFOTYPE_DATA_IN:
+            return
+        if kind == pycurl.INFOTYPE_DATA_OUT:
+            body, self._body = self._body, None
+            if body:
+                self._write("< ", body)
+            return
+        prefix = _DEBUG_PREFIXES.get(kind)
+        if prefix is not None:  # else TLS records: binary, useless in a text log
+            self._write(prefix, data)
+
+    def received(self, data):
+        """Log the decoded reply body ``data`` follows, up to its last complete line."""
+        pending = self._pending + data
+        lines, newline, self._pending = pending.rpartition(b"\n")
+        if newline:
+            self._write("> ", lines)
+
+    def finish(self):
+        pending, self._pending = self._pending, b""
+        if pending:
+            self._write("> ", pending)
+
+    def _write(self, prefix, data):
+        text = redact(bytes(data).decode("utf-8", "replace"))
+        log = self._log
+        try:
+            for line in text.replace("\r\n", "\n").strip().split("\n"):
+                log(prefix + line)
+        except Exception:  # a failing logger must not abort the transfer
+            pass
 
 
 # --------------------------------------------------------------------------------------------
@@ -967,7 +1023,6 @@ class Transport:
         setopt(pycurl.COOKIEFILE, "")
         if self._debug_log is not None:
             setopt(pycurl.VERBOSE, 1)
-            setopt(pycurl.DEBUGFUNCTION, self._on_debug)
 
     def _setup(self, curl, request):
         setopt = curl.setopt
@@ -999,6 +1054,9 @@ class Transport:
             setopt(pycurl.WRITEFUNCTION, request.chunks.append)
         # Always set: 0 (no timeout) undoes the one of the handle's previous request.
         setopt(pycurl.TIMEOUT_MS, request.timeout)
+        if self._debug_log is not None:
+            request.trace = _Trace(self._debug_log, body)
+            setopt(pycurl.DEBUGFUNCTION, request.trace)
         if request.negotiate:
             # SPNEGO through libcurl's own GSS-API (no Python Kerberos module needed); ':' as
             # user and password tells libcurl to use the credentials cache.
@@ -1028,6 +1086,11 @@ class Transport:
         request = self._active.get(curl)
         if request is None:
             return  # dealt with already, by a driver interrupted before it could say so
+        trace = request.trace
+        if trace is not None:
+            if request.sink is None:
+                trace.received(b"".join(request.chunks))
+            trace.finish()
         if not request.transfer._done:
             try:
                 if request.sink_error is not None:
@@ -1195,18 +1258,6 @@ class Transport:
         # libcurl quirk: calling socket_action from inside this callback is not allowed
         # (CURLM_RECURSIVE_API_CALL); record the deadline, the loop acts on it.
         self._deadline = None if msecs < 0 else time.monotonic() + msecs / 1000.0
-
-    def _on_debug(self, kind, data):
-        prefix = _DEBUG_PREFIXES.get(kind)
-        if prefix is None:  # TLS records: binary, useless in a text log
-            return
-        text = redact(data.decode("utf-8", "replace"))
-        log = self._debug_log
-        try:
-            for line in text.replace("\r\n", "\n").strip().split("\n"):
-                log(prefix + line)
-        except Exception:  # a failing logger must not abort the transfer
-            pass
 
 
 def _to_ms(seconds):
