@@ -513,5 +513,6 @@ class HttpServer:
             close_pieces = getattr(pieces, "close", None)
             if close_pieces is not None:
                 close_pieces()
-        conn.sendall(b"0\r\n\r\n")
+        if request.method != "HEAD":
+            conn.sendall(b"0\r\n\r\n")
         return not close

@@ -393,3 +393,31 @@ def test_long_lists_are_streamed_and_complete(fresh):
             [v for v in sim.engine.list("/vms") if v.status == types.VmStatus.UP]
         )
         assert len(list(vms.list_iter())) == LIST_STEP * 2 + 7
+
+
+def test_a_streamed_body_that_fails_cuts_the_reply_and_is_recorded(tls):
+    from ovirtsdk4.testing._http import HttpServer, Response
+
+    def pieces():
+        yield b"<vms>"
+        raise RuntimeError("render failed")
+
+    def handler(request):
+        if request.path == "/bad":
+            return Response(200, pieces(), [("Content-Type", "application/xml")])
+        return Response(200, iter([b"<vms>", b"", b"</vms>"]), [("Content-Type", "text/xml")])
+
+    with HttpServer(handler, certfile=tls.server_cert, keyfile=tls.server_key) as server:
+        curl = pycurl.Curl()
+        curl.setopt(pycurl.CAINFO, str(tls.ca_cert))
+        out = bytearray()
+        curl.setopt(pycurl.WRITEFUNCTION, out.extend)
+        curl.setopt(pycurl.URL, server.url("/bad"))
+        with pytest.raises(pycurl.error):
+            curl.perform()
+        assert [str(e) for e in server.errors] == ["render failed"]
+        out.clear()
+        curl.setopt(pycurl.URL, server.url("/good"))
+        curl.perform()
+        assert bytes(out) == b"<vms></vms>" and curl.getinfo(pycurl.RESPONSE_CODE) == 200
+        curl.close()
