@@ -365,12 +365,7 @@ class Engine:
                 path = f"{path}/{seg}"
                 cinfo = service_info(child)
                 if cinfo.is_collection:
-                    coll = self.collections.get(path)
-                    if coll is None:
-                        etype = collection_type(child, seg, parent_type)
-                        coll = Collection(path, cinfo, etype, target.obj)
-                        self.collections[path] = coll
-                        self._new_collection(coll, target.obj)
+                    coll = self._collection_at(path, child, seg, parent_type, target.obj)
                     target = _Target("collection", cinfo, coll, segment=seg)
                 else:
                     target = _Target("service", cinfo, segment=seg)
@@ -391,6 +386,17 @@ class Engine:
                 continue
             raise Fault(404, f"Resource not found: {'/'.join(segments)}", reason="Not Found")
         return target
+
+    def _collection_at(self, path, service, segment, parent_type, parent):
+        """The collection at ``path`` (served by ``service``, below ``parent``, an object of
+        ``parent_type``, or the root), made and filled on first use."""
+        coll = self.collections.get(path)
+        if coll is None:
+            etype = collection_type(service, segment, parent_type)
+            coll = Collection(path, service_info(service), etype, parent)
+            self.collections[path] = coll
+            self._new_collection(coll, parent)
+        return coll
 
     def _lookup_href(self, href):
         if not href or not href.startswith(API_PREFIX + "/"):
@@ -802,7 +808,13 @@ class Engine:
                     and coll.entity_service is not None
                     and member.link_rel in coll.entity_service.locators
                 ):
-                    sub_coll = self.collection(f"{coll.path}/{obj_id}/{member.link_rel}")
+                    sub_coll = self._collection_at(
+                        f"{coll.path}/{obj_id}/{member.link_rel}",
+                        coll.entity_service.locators[member.link_rel],
+                        member.link_rel,
+                        type(obj),
+                        obj,
+                    )
                     items = "".join(
                         self._entity_xml(sub_coll, item, sub) for item in sub_coll.items.values()
                     )
