@@ -421,3 +421,40 @@ def test_a_streamed_body_that_fails_cuts_the_reply_and_is_recorded(tls):
         curl.perform()
         assert bytes(out) == b"<vms></vms>" and curl.getinfo(pycurl.RESPONSE_CODE) == 200
         curl.close()
+
+
+def test_every_collection_an_export_reads_is_listable(fresh):
+    sim = fresh(30)
+    with sim.connection() as connection:
+        system = connection.system_service()
+        counts = {
+            "vnicprofiles": len(system.vnic_profiles_service().list()),
+            "tags": len(system.tags_service().list()),
+            "users": len(system.users_service().list()),
+            "groups": len(system.groups_service().list()),
+            "events": len(system.events_service().list()),
+            "permissions": len(system.permissions_service().list()),
+            "affinitylabels": len(system.affinity_labels_service().list()),
+        }
+        assert counts == {
+            "vnicprofiles": 3,
+            "tags": 5,
+            "users": 4,
+            "groups": 2,
+            "events": 20,
+            "permissions": 1,
+            "affinitylabels": 3,
+        }
+        vms = system.vms_service()
+        vm = vms.vm_service(vms.list(search="name=vm00000")[0].id)
+        assert [s.description for s in vm.snapshots_service().list()] == ["Active VM"]
+        (permission,) = vm.permissions_service().list()
+        assert permission.role.id and permission.user.id
+        labels = system.affinity_labels_service()
+        labelled = sum(
+            len(labels.label_service(lb.id).vms_service().list()) for lb in labels.list()
+        )
+        assert labelled == 3  # every tenth VM
+        listed = vms.list(follow="tags,affinity_labels,snapshots,permissions")
+        assert sum(len(v.affinity_labels) for v in listed) == 3
+        assert all(len(v.tags) == 1 and len(v.snapshots) == 1 for v in listed)
