@@ -433,11 +433,15 @@ cdef int _gc_resume(bint collecting) except -1:
 
 # -- writing ---------------------------------------------------------------------------------
 
-cdef str _text(object value, Member m):
+cdef inline str _text(object value, Member m):
     """``value`` as the exact ``str`` the emitter takes: a ``str``, or a copy of an instance of
     a subclass of ``str`` (whose text the official writes as it is)."""
     if type(value) is str:
         return <str>value
+    return _subclass_text(value, m)
+
+
+cdef str _subclass_text(object value, Member m):
     if isinstance(value, str):
         return PyUnicode_FromObject(value)
     if m is None:

@@ -30,6 +30,7 @@ from cpython.datetime cimport (
     datetime_new,
     import_datetime,
 )
+from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
 from cpython.long cimport PyLong_FromLongLong
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython.unicode cimport (
@@ -117,6 +118,8 @@ cdef dict _TZ_CACHE = {}
 
 
 cdef extern from "Python.h":
+    # PyUnicode_AsUTF8AndSize without Cython's error check: NULL with an exception set.
+    const char* _utf8_or_null "PyUnicode_AsUTF8AndSize"(object text, Py_ssize_t* size)
     str PyUnicode_FromObject(object text)
     void* PyUnicode_DATA(object text)
     bint PyUnicode_IS_ASCII(object text)
@@ -381,13 +384,22 @@ cdef inline const char* _utf8(str text, Py_ssize_t* size) except NULL:
     return PyUnicode_AsUTF8AndSize(text, size)
 
 
-cdef const char* _utf8_out(str text, Py_ssize_t* size) except NULL:
+cdef inline const char* _utf8_out(str text, Py_ssize_t* size) except NULL:
     """``_utf8`` of a name or value to write. Text that has no UTF-8 form (a lone surrogate)
     is refused with a TypeError, as the official writer refuses it (docs/differences.md)."""
-    try:
-        return PyUnicode_AsUTF8AndSize(text, size)
-    except UnicodeEncodeError as error:
-        raise TypeError(f"Can't write {text!r} as XML: {error.reason}") from error
+    cdef const char* s = _utf8_or_null(text, size)
+    if s == NULL:
+        return _unencodable(text)
+    return s
+
+
+cdef const char* _unencodable(str text) except NULL:
+    """The cold path of ``_utf8_out``: its UnicodeEncodeError becomes a TypeError (any other
+    error, such as MemoryError, stays as it is)."""
+    if PyErr_ExceptionMatches(UnicodeEncodeError):
+        PyErr_Clear()
+        raise TypeError(f"Can't write {text!r} as XML: surrogates not allowed")
+    return NULL
 
 
 cdef inline str _exact_str(object text):
