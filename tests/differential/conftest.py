@@ -2,8 +2,10 @@
 
 The official package lives in its own virtual environment (never in ours):
 
-    python -m venv /work/ref && /work/ref/bin/pip install ovirt-engine-sdk-python==4.6.3
-    OVIRTSDK_REF_PYTHON=/work/ref/bin/python python -m pytest tests/differential
+    python -m venv ref && ref/bin/pip install ovirt-engine-sdk-python==4.6.3
+    OVIRTSDK_REF_PYTHON=$PWD/ref/bin/python python -m pytest tests/differential
+
+(docs/differences.md, "Checking", lists these tests.)
 
 Without ``OVIRTSDK_REF_PYTHON`` (or when it does not name an executable) the
 differential tests are skipped.
@@ -32,7 +34,7 @@ def reference_python():
     if not path:
         return None, (
             "%s is not set; point it at a Python that has the official "
-            "ovirt-engine-sdk-python==4.6.3 installed (e.g. /work/ref/bin/python)" % REF_PYTHON_ENV
+            "ovirt-engine-sdk-python==4.6.3 installed (see docs/differences.md)" % REF_PYTHON_ENV
         )
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         return None, "%s=%r is not an executable file" % (REF_PYTHON_ENV, path)

@@ -9,7 +9,8 @@ names fail; extra names on our side are allowed (docs/differences.md M2).
 
 Run::
 
-    OVIRTSDK_REF_PYTHON=/work/ref/bin/python python -m pytest tests/differential -v
+    python -m venv ref && ref/bin/pip install ovirt-engine-sdk-python==4.6.3
+    OVIRTSDK_REF_PYTHON=$PWD/ref/bin/python python -m pytest tests/differential -v
 """
 
 import pytest

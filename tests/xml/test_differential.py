@@ -1,7 +1,7 @@
 """Differential tests against the official ovirtsdk4 4.6.3 XmlReader/XmlWriter.
 
-Runs the same script under the official package's interpreter (``OVIRTSDK_REF_PYTHON``, e.g.
-/work/ref/bin/python) and under ours, and compares the JSON each prints. Skipped when the
+Runs the same script under the official package's interpreter (``OVIRTSDK_REF_PYTHON``, see
+docs/differences.md) and under ours, and compares the JSON each prints. Skipped when the
 variable is unset or the interpreter is missing.
 """
 
