@@ -160,6 +160,7 @@ class Connection:
         self._sso_url = sso_url
         self._sso_revoke_url = sso_revoke_url or f"{root}/ovirt-engine/services/sso-logout"
         self._token_lock = threading.Lock()
+        self._closed = False  # close() has begun: no more logins
         self._fixed_headers = None  # (token, header pairs), see _make_fixed_headers
         self._system = None
         debug_log = log.debug if debug and log is not None else None
@@ -241,9 +242,12 @@ class Connection:
         return True
 
     def authenticate(self):
-        """Obtain an SSO token if none is held, and return it (API.md A-1, A-2)."""
+        """Obtain an SSO token if none is held, and return it (API.md A-1, A-2). Once
+        ``close()`` has begun, no new token is obtained: ``Error``."""
         with self._token_lock:
             if self._token is None:
+                if self._closed:
+                    raise Error("The connection is closed")
                 self._token = self._request_token()
             return self._token
 
@@ -413,10 +417,14 @@ class Connection:
 
     def close(self, logout=True):
         """Revoke the token when ``logout`` is true and one is held (API.md A-4), then release
-        the transport. Safe to call more than once."""
+        the transport. Final: no login starts after it has begun (one under way finishes, and
+        its token is the one revoked), and a second call does nothing."""
+        with self._token_lock:
+            if self._closed:
+                return
+            self._closed = True
+            token, self._token = (self._token, None) if logout else (None, self._token)
         try:
-            with self._token_lock:
-                token, self._token = (self._token, None) if logout else (None, self._token)
             if token is not None:
                 reply = self._sso_exchange(
                     self._sso_revoke_url, [("scope", "ovirt-app-api"), ("token", token)]
