@@ -3,8 +3,10 @@
 Fails (exit 1, one line per problem) unless the wheel is tagged manylinux2014_x86_64 and
 holds: no C, .pyx or .pxd sources; the install check (``_ovirtsdk4_fast.py`` and its ``.pth``)
 and the LICENSE; extension modules that export nothing but their ``PyInit_*``, carry no
-RUNPATH or RPATH, are stripped, need no symbol version newer than GLIBC_2.17, need no shared
-library beyond the C library's own, and call no libxml2 function outside the static copy.
+RUNPATH or RPATH, are stripped, need no symbol version newer than GLIBC_2.17, leave no symbol
+of the C library without a version (one the glibc 2.17 stubs did not know, such as ``stat64``,
+which would fail to load on an old glibc), need no shared library beyond the C library's own,
+and call no libxml2 function outside the static copy.
 """
 
 import io
@@ -14,7 +16,7 @@ import zipfile
 
 from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
-from elftools.elf.gnuversions import GNUVerNeedSection
+from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
 
 ALLOWED_NEEDED = {"libc.so.6", "libpthread.so.0", "libm.so.6", "libdl.so.2"}
 MAX_GLIBC = (2, 17)
@@ -49,6 +51,21 @@ def check_extension(name, data):
     )
     if exported != [f"PyInit_{module}"]:
         problems.append(f"{name}: exports {exported[:5]}{'...' if len(exported) > 5 else ''}")
+    versions = elf.get_section_by_name(".gnu.version")
+    unversioned = sorted(
+        symbol.name
+        for index, symbol in enumerate(dynsym.iter_symbols())
+        if symbol.name
+        and symbol["st_shndx"] == "SHN_UNDEF"
+        and symbol["st_info"]["bind"] == "STB_GLOBAL"
+        and not symbol.name.startswith(("Py", "_Py"))
+        and (
+            not isinstance(versions, GNUVerSymSection)
+            or versions.get_symbol(index)["ndx"] in ("VER_NDX_GLOBAL", "VER_NDX_LOCAL")
+        )
+    )
+    if unversioned:
+        problems.append(f"{name}: C library symbols without a version: {unversioned[:5]}")
     undefined_xml = sorted(
         s.name
         for s in dynsym.iter_symbols()
