@@ -167,19 +167,22 @@ class Connection:
         # pycurl is loaded with the first connection, not with the package.
         from ovirtsdk4._transport import Transport
 
-        self._transport = Transport(
-            # pycurl takes only str paths: accept a pathlib.Path as well.
-            ca_file=os.fspath(ca_file) if ca_file is not None else None,
-            ca_certs=ca_certs,
-            insecure=insecure,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            compress=compress and not debug,
-            connections=connections,
-            pipeline=pipeline,
-            proxy_url=proxy_url,
-            debug_log=debug_log,
-        )
+        try:
+            self._transport = Transport(
+                # pycurl takes only str paths: accept a pathlib.Path as well.
+                ca_file=os.fspath(ca_file) if ca_file is not None else None,
+                ca_certs=ca_certs,
+                insecure=insecure,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                compress=compress and not debug,
+                connections=connections,
+                pipeline=pipeline,
+                proxy_url=proxy_url,
+                debug_log=debug_log,
+            )
+        except OSError as error:  # e.g. no file descriptor left (EMFILE)
+            raise Error(f"Can't create the connection: {error}") from error
 
     @property
     def url(self):

@@ -12,6 +12,14 @@ time holds the *driving role* and runs an ``epoll`` loop that drives libcurl wit
   waiter when it leaves). A daemon thread drives what nobody waits for (futures not yet waited
   for, streams, fire-and-forget requests): it looks every ``_TICK`` seconds while requests come
   and go, and takes streams at once;
+* the main thread never drives: Python runs signal handlers there, and an exception one
+  raises (Ctrl-C, a ``SIGALRM`` call timeout) must reach the caller without leaving libcurl or
+  our bookkeeping half done. It waits on its lock while the daemon thread drives for it (one
+  thread switch each way per request); every wait in it is a C-level lock operation, which
+  such an exception interrupts cleanly (see :class:`_Signal`);
+* the daemon thread holds its transport only while it works, and libcurl's multi callbacks
+  hold it weakly: a transport nobody refers to is garbage-collected, closes itself (its file
+  descriptors) and its thread ends;
 * libcurl tells us which sockets to watch (``M_SOCKETFUNCTION``) and when to call it back
   (``M_TIMERFUNCTION``); a reply is handled as soon as its bytes arrive (the official SDK
   sleeps in ``select(1.0)`` and tops out near 200 req/s);
@@ -37,6 +45,7 @@ import select
 import socket
 import threading
 import time
+import weakref
 
 import pycurl
 
@@ -185,6 +194,30 @@ class Transfer:
                     pass
 
 
+class _Signal:
+    """Wakes one waiting thread: ``wait()`` blocks until ``set()`` was called since the
+    last ``wait()`` returned. Made only of C-level lock operations: unlike
+    ``threading.Condition`` or ``threading.Event``, whose Python code an exception raised by
+    a signal handler can cut in the middle (leaving their lock held, and every other thread
+    blocked on it), an interrupted ``wait()`` changes nothing."""
+
+    __slots__ = ("_lock",)
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._lock.acquire()
+
+    def set(self):
+        try:
+            self._lock.release()
+        except RuntimeError:  # set already: one wake-up is as good as two
+            pass
+
+    def wait(self, timeout=-1):
+        """Whether it was set (false when ``timeout`` seconds passed first)."""
+        return self._lock.acquire(timeout=timeout)
+
+
 class _Waiter:
     """A thread blocked in :meth:`Transfer.result` while another thread drives: its lock is
     released when its transfer completes, or when the driving role is handed to it
@@ -265,21 +298,24 @@ class BodyStream:
         self._size = 0
         self._paused = False
         self._lines = None
-        self._ready = threading.Condition(threading.Lock())
+        # The reader (often the main thread, where signal handlers run) waits on _news with
+        # nothing locked; see _Signal.
+        self._lock = threading.Lock()
+        self._news = _Signal()
         self.transfer = None
 
     def start(self, method, url, headers, **options):
         """Submit the request, with this stream as its sink; returns the stream."""
         # The sink may run before submit() returns: it waits for this lock, so it always
         # sees self.transfer.
-        with self._ready:
+        with self._lock:
             self.transfer = self._transport.submit(method, url, headers, sink=self._sink, **options)
         self.transfer.add_done_callback(self._done)
         self._transport._hurry()
         return self
 
     def _sink(self, chunk):
-        with self._ready:
+        with self._lock:
             if self._lines is None:
                 self._lines = _final_header_lines(self.transfer._request.header_lines)
             if self._size >= self._limit:
@@ -288,20 +324,18 @@ class BodyStream:
                 return pycurl.WRITEFUNC_PAUSE
             self._chunks.append(bytes(chunk))
             self._size += len(chunk)
-            self._ready.notify_all()
+        self._news.set()
         return None
 
     def _done(self, transfer):
-        with self._ready:
-            self._ready.notify_all()
+        self._news.set()
 
     def start_line(self):
         """Wait until the body starts (or the transfer ends) and return ``(status, header
         lines)``; raises the transfer's error if it failed before any of the body came."""
-        with self._ready:
-            while self._lines is None and not self.transfer.done():
-                self._ready.wait()
-            lines = self._lines
+        while self._lines is None and not self.transfer.done():
+            self._news.wait()
+        lines = self._lines
         if lines is None:
             reply = self.transfer.result()
             return reply.status, reply.header_lines
@@ -312,9 +346,9 @@ class BodyStream:
     def read(self, size=-1):
         """Up to ``size`` bytes of the body (a buffered chunk for -1), ``b''`` at its end.
         Raises the transfer's error if it failed."""
-        with self._ready:
-            while not self._chunks and not self.transfer.done():
-                self._ready.wait()
+        while not self._chunks and not self.transfer.done():
+            self._news.wait()
+        with self._lock:
             if not self._chunks:
                 self.transfer.result()  # raises the error, if any
                 return b""
@@ -524,7 +558,7 @@ class Transport:
 
         # Guards the queue, the closed flag, done callbacks, the driving role and the waiters.
         self._lock = threading.Lock()
-        self._cond = threading.Condition(self._lock)  # the transport thread sleeps on it
+        self._nudge = _Signal()  # wakes the transport thread from its sleep
         self._queue = []
         # Work the driver has taken but not yet done: requests and commands taken from the
         # queue, and handles libcurl reported finished. Each item leaves these only once it is
@@ -533,7 +567,8 @@ class Transport:
         self._backlog = collections.deque()
         self._wake_pending = False
         self._closed = False
-        self._cleaned = threading.Event()
+        self._cleaned = False
+        self._cleaned_signal = _Signal()  # for close() waiting on another thread's cleanup
         self._thread = None
         self._asleep = False  # the transport thread waits for a notify(), not for a tick
         self._urgent = False  # the transport thread is to drive at once (see _hurry)
@@ -557,6 +592,10 @@ class Transport:
         self._tainted = False  # a reset was cut short: see _reset
         try:
             self._new_engine()
+        except pycurl.error as error:  # e.g. no file descriptor left for its wake-up pair
+            self._wake_r.close()
+            self._wake_w.close()
+            raise OSError(f"libcurl cannot make a multi handle: {error.args[-1]}") from None
         except BaseException:
             self._wake_r.close()
             self._wake_w.close()
@@ -565,8 +604,8 @@ class Transport:
     def _new_engine(self):
         """A new multi handle and epoll instance, with no transfer, socket or handle yet."""
         multi = pycurl.CurlMulti()
-        multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
-        multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
+        multi.setopt(pycurl.M_SOCKETFUNCTION, _weak(self._on_socket))
+        multi.setopt(pycurl.M_TIMERFUNCTION, _weak(self._on_timer))
         # Multiplex over HTTP/2 when the server offers it; HTTP/1.1 pipelining is gone.
         multi.setopt(pycurl.M_PIPELINING, pycurl.PIPE_MULTIPLEX)
         if self._connections:
@@ -657,7 +696,7 @@ class Transport:
             if lead:
                 self._take_role()
             else:
-                self._cond.notify_all()
+                self._nudge.set()
         if lead:
             try:
                 self._cleanup()
@@ -667,7 +706,7 @@ class Transport:
         else:
             self._wake()
             if self._driver != threading.get_ident():
-                self._cleaned.wait()
+                self._cleaned_signal.wait()
         if thread is not None and thread is not threading.current_thread():
             thread.join()
 
@@ -682,11 +721,13 @@ class Transport:
         self.close()
 
     def __del__(self):
-        # A forgotten transport must not leak: the running thread holds a reference to self,
-        # so this only runs once the thread was never started or has ended when idle.
+        # A forgotten transport must not leak: nothing drives it (a driver holds a reference),
+        # and its thread holds none while it sleeps; it wakes, finds it gone, and ends.
         try:
-            if not self._closed and self._thread is None:
+            if not self._closed:
+                self._closed = True
                 self._cleanup()
+            self._nudge.set()
         except Exception:  # pragma: no cover
             pass
 
@@ -701,12 +742,12 @@ class Transport:
                 self._wake()
         elif self._thread is None:
             self._thread = threading.Thread(
-                target=self._run, name="ovirtsdk4-transport", daemon=True
+                target=_serve, args=(weakref.ref(self),), name="ovirtsdk4-transport", daemon=True
             )
             self._thread.start()
         elif self._asleep:
             self._asleep = False
-            self._cond.notify()
+            self._nudge.set()
 
     def _hurry(self):
         """Have the transport thread drive at once if nobody does, rather than at its next
@@ -722,7 +763,7 @@ class Transport:
             self._kick()
         else:
             self._asleep = False
-            self._cond.notify()
+            self._nudge.set()
 
     def _take_role(self):
         self._driving = True
@@ -741,7 +782,7 @@ class Transport:
         self._driving = False
         self._driver = None
         if self._closed:
-            self._cond.notify_all()
+            self._nudge.set()
         elif self._bystander is not None:
             self._summon()
         elif self._queue or self._active or self._taken or self._backlog:
@@ -828,26 +869,27 @@ class Transport:
         elif self._bystander is waiter:
             self._bystander = None
 
-    def _run(self):
-        """The transport thread: drives the transfers nobody waits for (futures not yet
-        waited for, streams, fire-and-forget requests). It takes work it finds unclaimed at a
-        tick; after a notify() it first waits a tick, so a thread about to wait gets it."""
-        cond = self._cond
-        quiet_since = time.monotonic()
-        fresh = True
-        with cond:
+    def _run_slice(self, state):
+        """One turn of the transport thread (see :func:`_serve`): drive the transfers nobody
+        waits for (futures not yet waited for, streams, fire-and-forget requests), then say
+        how many seconds to sleep, or ``None`` when the thread is to end. It takes work it
+        finds unclaimed at a tick; after a long sleep it first waits a tick, so a thread about
+        to wait gets it. ``state`` is ``[quiet_since, fresh]``, kept between turns."""
+        quiet_since, fresh = state
+        with self._lock:
+            self._asleep = False
             while not self._closed:
                 work = self._queue or self._active or self._taken or self._backlog
                 if not self._driving and (self._urgent or (work and not fresh)):
                     self._urgent = False
                     self._take_role()
-                    cond.release()
+                    self._lock.release()
                     try:
                         self._drive(None, None)
                     except Exception:  # pragma: no cover - a bug: _drive reset the transport
                         pass
                     finally:
-                        cond.acquire()
+                        self._lock.acquire()
                         self._release_role()
                     quiet_since = time.monotonic()
                     continue
@@ -856,17 +898,16 @@ class Transport:
                 if work or self._driving:
                     quiet_since = now
                 elif now - quiet_since >= _IDLE_EXIT:
-                    # Nothing to do for a while: end the thread (submit() starts another), so
-                    # that a transport its owner forgot to close can be garbage-collected.
+                    # Nothing to do for a while: end the thread (submit() starts another).
                     self._thread = None
-                    return
+                    return None
                 if now - quiet_since < _WATCH:
-                    cond.wait(_TICK)
-                else:
-                    self._asleep = True
-                    cond.wait(_IDLE_EXIT - (now - quiet_since))
-                    self._asleep = False
-                    fresh = True
+                    state[:] = quiet_since, False
+                    return _TICK
+                self._asleep = True
+                state[:] = quiet_since, True
+                return _IDLE_EXIT - (now - quiet_since)
+            return None
 
     def _drive(self, transfer, deadline):
         """Drive the multi handle (the caller holds the driving role and gives it up after)
@@ -1163,12 +1204,13 @@ class Transport:
     def _cleanup(self):
         """Fail what is outstanding and free everything. Runs once, by the thread holding the
         driving role when the transport is closed."""
-        if self._cleaned.is_set():
+        if self._cleaned:
             return
         self._abandon("The transport was closed before the request finished")
         self._wake_r.close()
         self._wake_w.close()
-        self._cleaned.set()
+        self._cleaned = True
+        self._cleaned_signal.set()
 
     def _reset(self, cause):
         """Start afresh after a driver failed half-way (a bug, or no file descriptor left):
@@ -1178,7 +1220,10 @@ class Transport:
         self._tainted = True
         self._abandon(f"The request was abandoned: the transport was reset after {cause!r}")
         if not self._closed:
-            self._new_engine()
+            try:
+                self._new_engine()
+            except (OSError, pycurl.error):  # no file descriptor left: the next driver retries
+                return
         self._tainted = False
 
     def _abandon(self, text):
@@ -1258,6 +1303,36 @@ class Transport:
         # libcurl quirk: calling socket_action from inside this callback is not allowed
         # (CURLM_RECURSIVE_API_CALL); record the deadline, the loop acts on it.
         self._deadline = None if msecs < 0 else time.monotonic() + msecs / 1000.0
+
+
+def _serve(ref):
+    """The transport thread of the transport ``ref`` refers to (a weak reference): it holds
+    the transport only during a turn (:meth:`Transport._run_slice`), so that a transport
+    nobody refers to any more is collected, wakes the thread, and the thread ends."""
+    state = [time.monotonic(), True]
+    while True:
+        transport = ref()
+        if transport is None:
+            return
+        seconds = transport._run_slice(state)
+        nudge = transport._nudge
+        del transport
+        if seconds is None:
+            return
+        nudge.wait(seconds)
+
+
+def _weak(method):
+    """``method`` (bound) as a callback that does not keep its object alive: libcurl's
+    callbacks are held by pycurl objects, which the garbage collector cannot see through."""
+    ref = weakref.WeakMethod(method)
+
+    def callback(*args):
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+
+    return callback
 
 
 def _to_ms(seconds):
