@@ -22,7 +22,7 @@ printed at the end of the session, which is the number to compare.
 Environment:
 
 ``OVIRTSDK_REF_PYTHON``
-    Interpreter with the official SDK (e.g. ``/work/ref/bin/python``).
+    Interpreter with the official SDK (e.g. ``../ref/bin/python``).
 ``OVIRTSDK_WHEEL_PYTHON``
     Interpreter with a wheel of ours installed (``packaging/build-wheels``).
 ``OVIRTSDK_BENCH_BIG=1``
@@ -274,7 +274,7 @@ def _worker_driver(name, variable, wanted):
 @pytest.fixture(scope="session")
 def official_driver():
     yield from _worker_driver(
-        "official", REF_PYTHON_ENV, "ovirt-engine-sdk-python==4.6.3 (e.g. /work/ref/bin/python)"
+        "official", REF_PYTHON_ENV, "ovirt-engine-sdk-python==4.6.3 (e.g. ../ref/bin/python)"
     )
 
 
@@ -296,7 +296,7 @@ def driver(request, implementation):
         python = os.environ.get(REF_PYTHON_ENV)
         if python and _under(value.info["module"], os.path.dirname(os.path.dirname(python))):
             pytest.fail(
-                "'ours' resolves to the official package (%s); run with PYTHONPATH=/work/main"
+                "'ours' resolves to the official package (%s); run with PYTHONPATH=."
                 % value.info["module"],
                 pytrace=False,
             )

@@ -13,7 +13,7 @@ nothing is asserted about the times.
 
 Run::
 
-    OVIRTSDK_REF_PYTHON=/work/ref/bin/python python -m pytest bench/test_import_time.py
+    OVIRTSDK_REF_PYTHON=../ref/bin/python python -m pytest bench/test_import_time.py
 
 All four timings land in one pytest-benchmark table.
 """
