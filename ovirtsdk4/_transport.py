@@ -600,6 +600,39 @@ class Transport:
             self._wake_r.close()
             self._wake_w.close()
             raise
+        _OPEN.add(self)
+
+    def _after_fork(self):
+        """Start afresh in a child process forked while this transport was open: the
+        parent's threads are gone (a lock one of them held stays held here) and its sockets
+        are shared with the parent. New locks and wake-up pair, no thread, no waiter, every
+        transfer in flight failed, a new engine. The sockets of the transfers in flight are
+        closed here before libcurl's handles are freed, so that freeing them sends nothing on
+        connections the parent is using (a parked socket may be closed and its number reused
+        already: it is left alone; libcurl may end such an idle connection, which the parent
+        then replaces when it next needs it)."""
+        self._lock = threading.Lock()
+        self._nudge = _Signal()
+        self._cleaned_signal = _Signal()
+        self._thread = None
+        self._asleep = self._urgent = self._wake_pending = False
+        self._driving = False
+        self._driver = None
+        self._followers = []
+        self._bystander = None
+        for fd in self._fds.keys() - self._parked:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._abandon("The request was abandoned: the process forked while it was under way")
+        self._wake_r.close()
+        self._wake_w.close()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._tainted = False
+        self._new_engine()
 
     def _new_engine(self):
         """A new multi handle and epoll instance, with no transfer, socket or handle yet."""
@@ -1303,6 +1336,19 @@ class Transport:
         # libcurl quirk: calling socket_action from inside this callback is not allowed
         # (CURLM_RECURSIVE_API_CALL); record the deadline, the loop acts on it.
         self._deadline = None if msecs < 0 else time.monotonic() + msecs / 1000.0
+
+
+# Every transport not closed yet, for a forked child to start them afresh (see _after_fork).
+_OPEN = weakref.WeakSet()
+
+
+def _after_fork_in_child():
+    for transport in list(_OPEN):
+        if not transport._closed:
+            transport._after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _serve(ref):
