@@ -10,8 +10,10 @@ finder acts on ``import ovirtsdk4`` (``ovirt-export`` and the simulator included
 
 - when both distributions are recorded in the site-packages directory that holds this module,
   or when a file that this distribution installed is missing, or when the official's compiled
-  ``ovirtsdk4.xml`` sits beside ours, the import fails with :class:`InstallError`, whose
-  message gives the commands that repair the environment;
+  ``ovirtsdk4.xml`` sits beside ours, or when an official ``ovirtsdk4`` earlier on
+  ``sys.path`` (``PYTHONPATH``, a user site) would be imported instead of ours, the import
+  fails with :class:`InstallError`, whose message gives the commands that repair the
+  environment;
 - otherwise it does nothing, and Python imports ``ovirtsdk4`` as usual.
 
 ``ovirtsdk4/__init__.py`` runs the same checks (for interpreters started without ``site``),
@@ -63,11 +65,43 @@ def _recorded_files(dist_info):
         return []
 
 
+def _official_xml(package):
+    """The official's compiled ``xml`` module in the directory ``package``, or None."""
+    try:
+        names = os.listdir(package)
+    except OSError:
+        return None
+    for name in names:
+        if name.startswith("xml.") and name.endswith(".so"):
+            return os.path.join(package, name)
+    return None
+
+
+def _shadowing():
+    """The official package that ``import ovirtsdk4`` would find before ours, or None."""
+    for entry in sys.path:
+        package = os.path.join(os.path.abspath(entry or os.curdir), "ovirtsdk4")
+        if os.path.isdir(package):
+            if os.path.dirname(package) == _SITE:
+                return None
+            return package if _official_xml(package) else None
+    return None
+
+
 def _problem():
     """What is wrong with this installation, with the repair commands; None when it is whole."""
     ours = _dist_info(DISTRIBUTION)
     if ours is None:
         return None  # not an installed wheel (a source checkout, an editable install)
+    shadow = _shadowing()
+    if shadow is not None:
+        return (
+            f"the official {OFFICIAL} in {shadow}\n"
+            f"comes first on sys.path and would be imported instead of {DISTRIBUTION} in\n"
+            f"{_SITE}. Take {os.path.dirname(shadow)} off sys.path (PYTHONPATH, the user\n"
+            f"site), or remove that copy with the pip of the Python that installed it:\n"
+            f"    python -m pip uninstall -y {OFFICIAL}"
+        )
     reinstall_ours = _pip(f"install --force-reinstall --no-deps {DISTRIBUTION}")
     if _dist_info(OFFICIAL) is not None:
         return (
@@ -83,15 +117,12 @@ def _problem():
             f"install its other requirements, not {OFFICIAL} (see the README of {DISTRIBUTION})."
         )
     package = os.path.join(_SITE, "ovirtsdk4")
-    try:
-        foreign = [n for n in os.listdir(package) if n.startswith("xml.") and n.endswith(".so")]
-    except OSError:
-        foreign = []
-    if foreign:
+    foreign = _official_xml(package)
+    if foreign is not None:
         return (
-            f"{os.path.join(package, foreign[0])} is a file of the official {OFFICIAL}, left\n"
+            f"{foreign} is a file of the official {OFFICIAL}, left\n"
             f"beside {DISTRIBUTION}, and it hides ovirtsdk4.xml. Remove it and reinstall:\n"
-            f"    rm {os.path.join(package, foreign[0])}\n"
+            f"    rm {foreign}\n"
             f"    {reinstall_ours}"
         )
     missing = [

@@ -126,6 +126,20 @@ def test_uninstalling_the_official_from_a_mix_is_detected_and_repaired(tmp_path,
     assert env.which_sdk() == "fast"
 
 
+def test_an_official_copy_earlier_on_sys_path_is_named(tmp_path):
+    env = Env(tmp_path / "venv")
+    env.pip("install", OURS)
+    elsewhere = tmp_path / "elsewhere"
+    env.pip("install", "--no-deps", "--target", str(elsewhere), OFFICIAL)
+    env.vars["PYTHONPATH"] = str(elsewhere)
+    message = env.which_sdk()
+    assert message.startswith("error: ovirtsdk4 cannot be imported."), message
+    assert f"the official {OFFICIAL} in {elsewhere / 'ovirtsdk4'}" in message
+    assert "Traceback" not in message
+    env.vars["PYTHONPATH"] = ""
+    assert env.which_sdk() == "fast"
+
+
 def test_a_clean_install_imports_without_a_word(tmp_path):
     env = Env(tmp_path / "venv")
     env.pip("install", OURS)
