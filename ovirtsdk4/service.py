@@ -7,12 +7,14 @@ once (API.md S-1 … S-6, H-6).
 
 import datetime
 import enum
+import re
 from collections import namedtuple
+from urllib.parse import quote
 
 from ovirtsdk4 import http, reader, types, writer, xml
 from ovirtsdk4.error import AuthError, Error, NotFoundError
 
-__all__ = ["Future", "Method", "Parameter", "Service"]
+__all__ = ["Future", "Method", "Parameter", "Service", "path_segment"]
 
 
 # A checked argument of a service method: its Python name, its query key or <action> child
@@ -51,6 +53,33 @@ def _query_value(value):
     if isinstance(value, (int, float)):
         return str(value)
     return value
+
+
+# A segment that is sent as it is: characters a path segment carries literally (RFC 3986's
+# unreserved ones, sub-delimiters but ';', which Java servers read as matrix parameters, ':' and
+# '@'), and not a dot segment ('.' or '..', which the URL would resolve away).
+_PLAIN_SEGMENT = re.compile(r"(?!\.\.?\Z)[A-Za-z0-9._~!$&'()*+,=:@-]+").fullmatch
+_SEGMENT_SAFE = "!$&'()*+,=:@"
+
+
+def path_segment(name, value):
+    """``value``, the ``name`` argument of a locator, as one segment of a URL path: sent as it
+    is when it holds only characters a segment carries literally (every UUID and name the
+    engine gives), else percent-encoded as UTF-8, so that no ``/``, ``?``, ``#``, ``%`` or
+    space in it can change the resource a request goes to. ``None`` passes the type check
+    (API.md S-4) and is written ``None``, as the official does. An empty value, ``.`` and
+    ``..`` name no item at all: ``Error``."""
+    if type(value) is str and _PLAIN_SEGMENT(value) is not None:
+        return value
+    if value is None:
+        return "None"
+    Service._check_types(((name, value, str),))
+    if value in ("", ".", ".."):
+        raise Error(f"The '{name}' parameter can't be {value!r}: that names no item")
+    try:
+        return quote(value, safe=_SEGMENT_SAFE)
+    except UnicodeEncodeError as error:
+        raise Error(f"The '{name}' parameter can't be written as UTF-8: {error}") from None
 
 
 def _error_message(response, fault):
@@ -102,7 +131,10 @@ class Service:
         if locator is not None:
             return getattr(self, locator)().service(rest)
         if self._id_locator is not None:
-            return getattr(self, self._id_locator)(segment).service(rest)
+            # The segment is URL path text (an href's), sent as it is: the locator would
+            # percent-encode it again.
+            item = getattr(self, self._id_locator)(segment)
+            return type(item)(self._connection, f"{self._path}/{segment}").service(rest)
         raise Error(f'The path "{path}" doesn\'t correspond to any service')
 
     @staticmethod

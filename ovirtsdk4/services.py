@@ -10,7 +10,7 @@ import datetime
 
 from ovirtsdk4 import types
 from ovirtsdk4.error import Error
-from ovirtsdk4.service import Method, Parameter, Service
+from ovirtsdk4.service import Method, Parameter, Service, path_segment
 from ovirtsdk4.writer import Writer
 
 __all__ = [
@@ -450,8 +450,8 @@ class AffinityGroupHostLabelsService(Service):
 
     def label_service(self, id):
         """The ``AffinityGroupHostLabelService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityGroupHostLabelService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityGroupHostLabelService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityGroupHostLabelsService_add = Method(
@@ -501,8 +501,8 @@ class AffinityGroupHostsService(Service):
 
     def host_service(self, id_or_name):
         """The ``AffinityGroupHostService`` of the item with the given ``id_or_name``."""
-        Service._check_types((("id_or_name", id_or_name, str),))
-        return AffinityGroupHostService(self._connection, f"{self._path}/{id_or_name}")
+        segment = path_segment("id_or_name", id_or_name)
+        return AffinityGroupHostService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityGroupHostsService_add = Method(
@@ -592,8 +592,8 @@ class AffinityGroupVmLabelsService(Service):
 
     def label_service(self, id):
         """The ``AffinityGroupVmLabelService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityGroupVmLabelService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityGroupVmLabelService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityGroupVmLabelsService_add = Method(
@@ -643,8 +643,8 @@ class AffinityGroupVmsService(Service):
 
     def vm_service(self, id):
         """The ``AffinityGroupVmService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityGroupVmService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityGroupVmService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityGroupVmsService_add = Method(
@@ -694,8 +694,8 @@ class AffinityGroupsService(Service):
 
     def group_service(self, id):
         """The ``AffinityGroupService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityGroupService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityGroupService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityGroupsService_add = Method(
@@ -844,8 +844,8 @@ class AffinityLabelHostsService(Service):
 
     def host_service(self, id):
         """The ``AffinityLabelHostService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityLabelHostService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityLabelHostService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityLabelHostsService_add = Method(
@@ -929,8 +929,8 @@ class AffinityLabelVmsService(Service):
 
     def vm_service(self, id):
         """The ``AffinityLabelVmService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityLabelVmService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityLabelVmService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityLabelVmsService_add = Method(
@@ -979,8 +979,8 @@ class AffinityLabelsService(Service):
 
     def label_service(self, id):
         """The ``AffinityLabelService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AffinityLabelService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AffinityLabelService(self._connection, f"{self._path}/{segment}")
 
 
 _AffinityLabelsService_add = Method(
@@ -1065,8 +1065,8 @@ class AssignedAffinityLabelsService(Service):
 
     def label_service(self, id):
         """The ``AssignedAffinityLabelService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AssignedAffinityLabelService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AssignedAffinityLabelService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedAffinityLabelsService_add = Method(
@@ -1151,8 +1151,8 @@ class AssignedCpuProfilesService(Service):
 
     def profile_service(self, id):
         """The ``AssignedCpuProfileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AssignedCpuProfileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AssignedCpuProfileService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedCpuProfilesService_add = Method(
@@ -1238,8 +1238,8 @@ class AssignedDiskProfilesService(Service):
 
     def profile_service(self, id):
         """The ``AssignedDiskProfileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AssignedDiskProfileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AssignedDiskProfileService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedDiskProfilesService_add = Method(
@@ -1334,8 +1334,8 @@ class AssignedPermissionsService(Service):
 
     def permission_service(self, id):
         """The ``PermissionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return PermissionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return PermissionService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedPermissionsService_add = Method(
@@ -1478,8 +1478,8 @@ class AssignedRolesService(Service):
 
     def role_service(self, id):
         """The ``RoleService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return RoleService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return RoleService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedRolesService_list = Method(
@@ -1554,8 +1554,8 @@ class AssignedTagsService(Service):
 
     def tag_service(self, id):
         """The ``AssignedTagService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AssignedTagService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AssignedTagService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedTagsService_add = Method(
@@ -1649,8 +1649,8 @@ class AssignedVnicProfilesService(Service):
 
     def profile_service(self, id):
         """The ``AssignedVnicProfileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AssignedVnicProfileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AssignedVnicProfileService(self._connection, f"{self._path}/{segment}")
 
 
 _AssignedVnicProfilesService_add = Method(
@@ -1934,8 +1934,8 @@ class AttachedStorageDomainDisksService(Service):
 
     def disk_service(self, id):
         """The ``AttachedStorageDomainDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AttachedStorageDomainDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AttachedStorageDomainDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _AttachedStorageDomainDisksService_add = Method(
@@ -1986,8 +1986,8 @@ class AttachedStorageDomainsService(Service):
 
     def storage_domain_service(self, id):
         """The ``AttachedStorageDomainService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return AttachedStorageDomainService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return AttachedStorageDomainService(self._connection, f"{self._path}/{segment}")
 
 
 _AttachedStorageDomainsService_add = Method(
@@ -2074,8 +2074,8 @@ class BalancesService(Service):
 
     def balance_service(self, id):
         """The ``BalanceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return BalanceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return BalanceService(self._connection, f"{self._path}/{segment}")
 
 
 _BalancesService_add = Method(
@@ -2179,8 +2179,8 @@ class BookmarksService(Service):
 
     def bookmark_service(self, id):
         """The ``BookmarkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return BookmarkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return BookmarkService(self._connection, f"{self._path}/{segment}")
 
 
 _BookmarksService_add = Method(
@@ -2433,8 +2433,8 @@ class ClusterEnabledFeaturesService(Service):
 
     def feature_service(self, id):
         """The ``ClusterEnabledFeatureService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ClusterEnabledFeatureService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ClusterEnabledFeatureService(self._connection, f"{self._path}/{segment}")
 
 
 _ClusterEnabledFeaturesService_add = Method(
@@ -2525,8 +2525,8 @@ class ClusterFeaturesService(Service):
 
     def feature_service(self, id):
         """The ``ClusterFeatureService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ClusterFeatureService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ClusterFeatureService(self._connection, f"{self._path}/{segment}")
 
 
 _ClusterFeaturesService_list = Method(
@@ -2587,8 +2587,8 @@ class ClusterLevelsService(Service):
 
     def level_service(self, id):
         """The ``ClusterLevelService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ClusterLevelService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ClusterLevelService(self._connection, f"{self._path}/{segment}")
 
 
 _ClusterLevelsService_list = Method(
@@ -2677,8 +2677,8 @@ class ClusterNetworksService(Service):
 
     def network_service(self, id):
         """The ``ClusterNetworkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ClusterNetworkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ClusterNetworkService(self._connection, f"{self._path}/{segment}")
 
 
 _ClusterNetworksService_add = Method(
@@ -2728,8 +2728,8 @@ class ClustersService(Service):
 
     def cluster_service(self, id):
         """The ``ClusterService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ClusterService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ClusterService(self._connection, f"{self._path}/{segment}")
 
 
 _ClustersService_add = Method(
@@ -2863,8 +2863,8 @@ class CpuProfilesService(Service):
 
     def profile_service(self, id):
         """The ``CpuProfileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return CpuProfileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return CpuProfileService(self._connection, f"{self._path}/{segment}")
 
 
 _CpuProfilesService_add = Method(
@@ -3091,8 +3091,8 @@ class DataCenterNetworksService(Service):
 
     def network_service(self, id):
         """The ``DataCenterNetworkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DataCenterNetworkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DataCenterNetworkService(self._connection, f"{self._path}/{segment}")
 
 
 _DataCenterNetworksService_add = Method(
@@ -3142,8 +3142,8 @@ class DataCentersService(Service):
 
     def data_center_service(self, id):
         """The ``DataCenterService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DataCenterService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DataCenterService(self._connection, f"{self._path}/{segment}")
 
 
 _DataCentersService_add = Method(
@@ -3452,8 +3452,8 @@ class DiskAttachmentsService(Service):
 
     def attachment_service(self, id):
         """The ``DiskAttachmentService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DiskAttachmentService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DiskAttachmentService(self._connection, f"{self._path}/{segment}")
 
 
 _DiskAttachmentsService_add = Method(
@@ -3585,8 +3585,8 @@ class DiskProfilesService(Service):
 
     def disk_profile_service(self, id):
         """The ``DiskProfileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DiskProfileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DiskProfileService(self._connection, f"{self._path}/{segment}")
 
 
 _DiskProfilesService_add = Method(
@@ -3667,8 +3667,8 @@ class DiskSnapshotsService(Service):
 
     def snapshot_service(self, id):
         """The ``DiskSnapshotService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DiskSnapshotService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DiskSnapshotService(self._connection, f"{self._path}/{segment}")
 
 
 _DiskSnapshotsService_list = Method(
@@ -3719,8 +3719,8 @@ class DisksService(Service):
 
     def disk_service(self, id):
         """The ``DiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DiskService(self._connection, f"{self._path}/{segment}")
 
 
 _DisksService_add = Method(
@@ -3842,8 +3842,8 @@ class DomainGroupsService(Service):
 
     def group_service(self, id):
         """The ``DomainGroupService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DomainGroupService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DomainGroupService(self._connection, f"{self._path}/{segment}")
 
 
 _DomainGroupsService_list = Method(
@@ -3926,8 +3926,8 @@ class DomainUsersService(Service):
 
     def user_service(self, id):
         """The ``DomainUserService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DomainUserService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DomainUserService(self._connection, f"{self._path}/{segment}")
 
 
 _DomainUsersService_list = Method(
@@ -3963,8 +3963,8 @@ class DomainsService(Service):
 
     def domain_service(self, id):
         """The ``DomainService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return DomainService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return DomainService(self._connection, f"{self._path}/{segment}")
 
 
 _DomainsService_list = Method(
@@ -3998,8 +3998,8 @@ class KatelloErrataService(Service):
 
     def katello_erratum_service(self, id):
         """The ``KatelloErratumService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return KatelloErratumService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return KatelloErratumService(self._connection, f"{self._path}/{segment}")
 
 
 _KatelloErrataService_list = Method(
@@ -4033,8 +4033,8 @@ class EngineKatelloErrataService(KatelloErrataService):
 
     def katello_erratum_service(self, id):
         """The ``KatelloErratumService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return KatelloErratumService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return KatelloErratumService(self._connection, f"{self._path}/{segment}")
 
 
 _EngineKatelloErrataService_list = Method(
@@ -4144,8 +4144,8 @@ class EventSubscriptionsService(Service):
 
     def event_subscription_service(self, id):
         """The ``EventSubscriptionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return EventSubscriptionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return EventSubscriptionService(self._connection, f"{self._path}/{segment}")
 
 
 _EventSubscriptionsService_add = Method(
@@ -4200,8 +4200,8 @@ class EventsService(Service):
 
     def event_service(self, id):
         """The ``EventService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return EventService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return EventService(self._connection, f"{self._path}/{segment}")
 
 
 _EventsService_add = Method(
@@ -4280,8 +4280,8 @@ class ExternalComputeResourcesService(Service):
 
     def resource_service(self, id):
         """The ``ExternalComputeResourceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalComputeResourceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalComputeResourceService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalComputeResourcesService_list = Method(
@@ -4335,8 +4335,8 @@ class ExternalDiscoveredHostsService(Service):
 
     def host_service(self, id):
         """The ``ExternalDiscoveredHostService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalDiscoveredHostService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalDiscoveredHostService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalDiscoveredHostsService_list = Method(
@@ -4410,8 +4410,8 @@ class ExternalHostGroupsService(Service):
 
     def group_service(self, id):
         """The ``ExternalHostGroupService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalHostGroupService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalHostGroupService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalHostGroupsService_list = Method(
@@ -4607,8 +4607,8 @@ class ExternalHostProvidersService(Service):
 
     def provider_service(self, id):
         """The ``ExternalHostProviderService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalHostProviderService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalHostProviderService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalHostProvidersService_add = Method(
@@ -4654,8 +4654,8 @@ class ExternalHostsService(Service):
 
     def host_service(self, id):
         """The ``ExternalHostService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalHostService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalHostService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalHostsService_list = Method(
@@ -4709,8 +4709,8 @@ class ExternalNetworkProviderConfigurationsService(Service):
 
     def configuration_service(self, id):
         """The ``ExternalNetworkProviderConfigurationService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalNetworkProviderConfigurationService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalNetworkProviderConfigurationService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalNetworkProviderConfigurationsService_list = Method(
@@ -4763,8 +4763,8 @@ class ExternalProviderCertificatesService(Service):
 
     def certificate_service(self, id):
         """The ``ExternalProviderCertificateService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ExternalProviderCertificateService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ExternalProviderCertificateService(self._connection, f"{self._path}/{segment}")
 
 
 _ExternalProviderCertificatesService_list = Method(
@@ -4896,8 +4896,8 @@ class FenceAgentsService(Service):
 
     def agent_service(self, id):
         """The ``FenceAgentService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return FenceAgentService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return FenceAgentService(self._connection, f"{self._path}/{segment}")
 
 
 _FenceAgentsService_add = Method(
@@ -4962,8 +4962,8 @@ class FilesService(Service):
 
     def file_service(self, id):
         """The ``FileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return FileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return FileService(self._connection, f"{self._path}/{segment}")
 
 
 _FilesService_list = Method(
@@ -5042,8 +5042,8 @@ class FiltersService(Service):
 
     def filter_service(self, id):
         """The ``FilterService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return FilterService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return FilterService(self._connection, f"{self._path}/{segment}")
 
 
 _FiltersService_add = Method(
@@ -5175,8 +5175,8 @@ class GlusterBricksService(Service):
 
     def brick_service(self, id):
         """The ``GlusterBrickService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return GlusterBrickService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return GlusterBrickService(self._connection, f"{self._path}/{segment}")
 
 
 _GlusterBricksService_activate = Method(
@@ -5358,8 +5358,8 @@ class GlusterHooksService(Service):
 
     def hook_service(self, id):
         """The ``GlusterHookService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return GlusterHookService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return GlusterHookService(self._connection, f"{self._path}/{segment}")
 
 
 _GlusterHooksService_list = Method(
@@ -5613,8 +5613,8 @@ class GlusterVolumesService(Service):
 
     def volume_service(self, id):
         """The ``GlusterVolumeService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return GlusterVolumeService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return GlusterVolumeService(self._connection, f"{self._path}/{segment}")
 
 
 _GlusterVolumesService_add = Method(
@@ -5720,8 +5720,8 @@ class GroupsService(Service):
 
     def group_service(self, id):
         """The ``GroupService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return GroupService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return GroupService(self._connection, f"{self._path}/{segment}")
 
 
 _GroupsService_add = Method(
@@ -6397,8 +6397,8 @@ class HostDevicesService(Service):
 
     def device_service(self, id):
         """The ``HostDeviceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return HostDeviceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return HostDeviceService(self._connection, f"{self._path}/{segment}")
 
 
 _HostDevicesService_list = Method(
@@ -6452,8 +6452,8 @@ class HostHooksService(Service):
 
     def hook_service(self, id):
         """The ``HostHookService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return HostHookService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return HostHookService(self._connection, f"{self._path}/{segment}")
 
 
 _HostHooksService_list = Method(
@@ -6558,8 +6558,8 @@ class HostNicsService(Service):
 
     def nic_service(self, id):
         """The ``HostNicService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return HostNicService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return HostNicService(self._connection, f"{self._path}/{segment}")
 
 
 _HostNicsService_list = Method(
@@ -6622,8 +6622,8 @@ class HostNumaNodesService(Service):
 
     def node_service(self, id):
         """The ``HostNumaNodeService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return HostNumaNodeService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return HostNumaNodeService(self._connection, f"{self._path}/{segment}")
 
 
 _HostNumaNodesService_list = Method(
@@ -6657,8 +6657,8 @@ class HostStorageService(Service):
 
     def storage_service(self, id):
         """The ``StorageService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageService(self._connection, f"{self._path}/{segment}")
 
 
 _HostStorageService_list = Method(
@@ -6707,8 +6707,8 @@ class HostsService(Service):
 
     def host_service(self, id):
         """The ``HostService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return HostService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return HostService(self._connection, f"{self._path}/{segment}")
 
 
 _HostsService_add = Method(
@@ -6813,8 +6813,8 @@ class IconsService(Service):
 
     def icon_service(self, id):
         """The ``IconService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return IconService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return IconService(self._connection, f"{self._path}/{segment}")
 
 
 _IconsService_list = Method(
@@ -7004,8 +7004,8 @@ class ImageTransfersService(Service):
 
     def image_transfer_service(self, id):
         """The ``ImageTransferService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ImageTransferService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ImageTransferService(self._connection, f"{self._path}/{segment}")
 
 
 _ImageTransfersService_add = Method(
@@ -7082,8 +7082,8 @@ class ImagesService(Service):
 
     def image_service(self, id):
         """The ``ImageService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return ImageService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return ImageService(self._connection, f"{self._path}/{segment}")
 
 
 _ImagesService_list = Method(
@@ -7229,8 +7229,8 @@ class InstanceTypeGraphicsConsolesService(Service):
 
     def console_service(self, id):
         """The ``InstanceTypeGraphicsConsoleService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return InstanceTypeGraphicsConsoleService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return InstanceTypeGraphicsConsoleService(self._connection, f"{self._path}/{segment}")
 
 
 _InstanceTypeGraphicsConsolesService_add = Method(
@@ -7333,8 +7333,8 @@ class InstanceTypeNicsService(Service):
 
     def nic_service(self, id):
         """The ``InstanceTypeNicService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return InstanceTypeNicService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return InstanceTypeNicService(self._connection, f"{self._path}/{segment}")
 
 
 _InstanceTypeNicsService_add = Method(
@@ -7438,8 +7438,8 @@ class InstanceTypeWatchdogsService(Service):
 
     def watchdog_service(self, id):
         """The ``InstanceTypeWatchdogService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return InstanceTypeWatchdogService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return InstanceTypeWatchdogService(self._connection, f"{self._path}/{segment}")
 
 
 _InstanceTypeWatchdogsService_add = Method(
@@ -7490,8 +7490,8 @@ class InstanceTypesService(Service):
 
     def instance_type_service(self, id):
         """The ``InstanceTypeService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return InstanceTypeService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return InstanceTypeService(self._connection, f"{self._path}/{segment}")
 
 
 _InstanceTypesService_add = Method(
@@ -7609,8 +7609,8 @@ class IscsiBondsService(Service):
 
     def iscsi_bond_service(self, id):
         """The ``IscsiBondService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return IscsiBondService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return IscsiBondService(self._connection, f"{self._path}/{segment}")
 
 
 _IscsiBondsService_add = Method(
@@ -7722,8 +7722,8 @@ class JobsService(Service):
 
     def job_service(self, id):
         """The ``JobService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return JobService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return JobService(self._connection, f"{self._path}/{segment}")
 
 
 _JobsService_add = Method(
@@ -7883,8 +7883,8 @@ class MacPoolsService(Service):
 
     def mac_pool_service(self, id):
         """The ``MacPoolService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return MacPoolService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return MacPoolService(self._connection, f"{self._path}/{segment}")
 
 
 _MacPoolsService_add = Method(
@@ -8078,8 +8078,8 @@ class NetworkAttachmentsService(Service):
 
     def attachment_service(self, id):
         """The ``NetworkAttachmentService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return NetworkAttachmentService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return NetworkAttachmentService(self._connection, f"{self._path}/{segment}")
 
 
 _NetworkAttachmentsService_add = Method(
@@ -8144,8 +8144,8 @@ class NetworkFiltersService(Service):
 
     def network_filter_service(self, id):
         """The ``NetworkFilterService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return NetworkFilterService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return NetworkFilterService(self._connection, f"{self._path}/{segment}")
 
 
 _NetworkFiltersService_list = Method(
@@ -8219,8 +8219,8 @@ class NetworkLabelsService(Service):
 
     def label_service(self, id):
         """The ``NetworkLabelService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return NetworkLabelService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return NetworkLabelService(self._connection, f"{self._path}/{segment}")
 
 
 _NetworkLabelsService_add = Method(
@@ -8270,8 +8270,8 @@ class NetworksService(Service):
 
     def network_service(self, id):
         """The ``NetworkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return NetworkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return NetworkService(self._connection, f"{self._path}/{segment}")
 
 
 _NetworksService_add = Method(
@@ -8374,8 +8374,8 @@ class NicNetworkFilterParametersService(Service):
 
     def parameter_service(self, id):
         """The ``NicNetworkFilterParameterService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return NicNetworkFilterParameterService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return NicNetworkFilterParameterService(self._connection, f"{self._path}/{segment}")
 
 
 _NicNetworkFilterParametersService_add = Method(
@@ -8563,8 +8563,8 @@ class OpenstackImageProvidersService(Service):
 
     def provider_service(self, id):
         """The ``OpenstackImageProviderService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackImageProviderService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackImageProviderService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackImageProvidersService_add = Method(
@@ -8610,8 +8610,8 @@ class OpenstackImagesService(Service):
 
     def image_service(self, id):
         """The ``OpenstackImageService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackImageService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackImageService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackImagesService_list = Method(
@@ -8793,8 +8793,8 @@ class OpenstackNetworkProvidersService(Service):
 
     def provider_service(self, id):
         """The ``OpenstackNetworkProviderService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackNetworkProviderService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackNetworkProviderService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackNetworkProvidersService_add = Method(
@@ -8840,8 +8840,8 @@ class OpenstackNetworksService(Service):
 
     def network_service(self, id):
         """The ``OpenstackNetworkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackNetworkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackNetworkService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackNetworksService_list = Method(
@@ -8916,8 +8916,8 @@ class OpenstackSubnetsService(Service):
 
     def subnet_service(self, id):
         """The ``OpenstackSubnetService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackSubnetService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackSubnetService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackSubnetsService_add = Method(
@@ -9019,8 +9019,8 @@ class OpenstackVolumeAuthenticationKeysService(Service):
 
     def key_service(self, id):
         """The ``OpenstackVolumeAuthenticationKeyService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackVolumeAuthenticationKeyService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackVolumeAuthenticationKeyService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackVolumeAuthenticationKeysService_add = Method(
@@ -9174,8 +9174,8 @@ class OpenstackVolumeProvidersService(Service):
 
     def provider_service(self, id):
         """The ``OpenstackVolumeProviderService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackVolumeProviderService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackVolumeProviderService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackVolumeProvidersService_add = Method(
@@ -9241,8 +9241,8 @@ class OpenstackVolumeTypesService(Service):
 
     def type_service(self, id):
         """The ``OpenstackVolumeTypeService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OpenstackVolumeTypeService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OpenstackVolumeTypeService(self._connection, f"{self._path}/{segment}")
 
 
 _OpenstackVolumeTypesService_list = Method(
@@ -9296,8 +9296,8 @@ class OperatingSystemsService(Service):
 
     def operating_system_service(self, id):
         """The ``OperatingSystemService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return OperatingSystemService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return OperatingSystemService(self._connection, f"{self._path}/{segment}")
 
 
 _OperatingSystemsService_list = Method(
@@ -9408,8 +9408,8 @@ class PermitsService(Service):
 
     def permit_service(self, id):
         """The ``PermitService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return PermitService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return PermitService(self._connection, f"{self._path}/{segment}")
 
 
 _PermitsService_add = Method(
@@ -9512,8 +9512,8 @@ class QossService(Service):
 
     def qos_service(self, id):
         """The ``QosService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return QosService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return QosService(self._connection, f"{self._path}/{segment}")
 
 
 _QossService_add = Method(
@@ -9670,8 +9670,8 @@ class QuotaClusterLimitsService(Service):
 
     def limit_service(self, id):
         """The ``QuotaClusterLimitService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return QuotaClusterLimitService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return QuotaClusterLimitService(self._connection, f"{self._path}/{segment}")
 
 
 _QuotaClusterLimitsService_add = Method(
@@ -9757,8 +9757,8 @@ class QuotaStorageLimitsService(Service):
 
     def limit_service(self, id):
         """The ``QuotaStorageLimitService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return QuotaStorageLimitService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return QuotaStorageLimitService(self._connection, f"{self._path}/{segment}")
 
 
 _QuotaStorageLimitsService_add = Method(
@@ -9808,8 +9808,8 @@ class QuotasService(Service):
 
     def quota_service(self, id):
         """The ``QuotaService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return QuotaService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return QuotaService(self._connection, f"{self._path}/{segment}")
 
 
 _QuotasService_add = Method(
@@ -9920,8 +9920,8 @@ class RolesService(Service):
 
     def role_service(self, id):
         """The ``RoleService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return RoleService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return RoleService(self._connection, f"{self._path}/{segment}")
 
 
 _RolesService_add = Method(
@@ -9971,8 +9971,8 @@ class SchedulingPoliciesService(Service):
 
     def policy_service(self, id):
         """The ``SchedulingPolicyService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SchedulingPolicyService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SchedulingPolicyService(self._connection, f"{self._path}/{segment}")
 
 
 _SchedulingPoliciesService_add = Method(
@@ -10127,8 +10127,8 @@ class SchedulingPolicyUnitsService(Service):
 
     def unit_service(self, id):
         """The ``SchedulingPolicyUnitService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SchedulingPolicyUnitService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SchedulingPolicyUnitService(self._connection, f"{self._path}/{segment}")
 
 
 _SchedulingPolicyUnitsService_list = Method(
@@ -10256,8 +10256,8 @@ class SnapshotCdromsService(Service):
 
     def cdrom_service(self, id):
         """The ``SnapshotCdromService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SnapshotCdromService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SnapshotCdromService(self._connection, f"{self._path}/{segment}")
 
 
 _SnapshotCdromsService_list = Method(
@@ -10311,8 +10311,8 @@ class SnapshotDisksService(Service):
 
     def disk_service(self, id):
         """The ``SnapshotDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SnapshotDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SnapshotDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _SnapshotDisksService_list = Method(
@@ -10366,8 +10366,8 @@ class SnapshotNicsService(Service):
 
     def nic_service(self, id):
         """The ``SnapshotNicService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SnapshotNicService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SnapshotNicService(self._connection, f"{self._path}/{segment}")
 
 
 _SnapshotNicsService_list = Method(
@@ -10406,8 +10406,8 @@ class SnapshotsService(Service):
 
     def snapshot_service(self, id):
         """The ``SnapshotService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SnapshotService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SnapshotService(self._connection, f"{self._path}/{segment}")
 
 
 _SnapshotsService_add = Method(
@@ -10511,8 +10511,8 @@ class SshPublicKeysService(Service):
 
     def key_service(self, id):
         """The ``SshPublicKeyService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SshPublicKeyService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SshPublicKeyService(self._connection, f"{self._path}/{segment}")
 
 
 _SshPublicKeysService_add = Method(
@@ -10577,8 +10577,8 @@ class StatisticsService(Service):
 
     def statistic_service(self, id):
         """The ``StatisticService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StatisticService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StatisticService(self._connection, f"{self._path}/{segment}")
 
 
 _StatisticsService_list = Method(
@@ -10663,8 +10663,8 @@ class StepsService(Service):
 
     def step_service(self, id):
         """The ``StepService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StepService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StepService(self._connection, f"{self._path}/{segment}")
 
 
 _StepsService_add = Method(
@@ -10922,8 +10922,8 @@ class StorageDomainContentDisksService(Service):
 
     def disk_service(self, id):
         """The ``StorageDomainContentDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainContentDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainContentDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainContentDisksService_list = Method(
@@ -11110,8 +11110,8 @@ class StorageDomainDisksService(Service):
 
     def disk_service(self, id):
         """The ``StorageDomainDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainDisksService_add = Method(
@@ -11199,8 +11199,8 @@ class StorageDomainServerConnectionsService(Service):
 
     def connection_service(self, id):
         """The ``StorageDomainServerConnectionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainServerConnectionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainServerConnectionService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainServerConnectionsService_add = Method(
@@ -11334,8 +11334,8 @@ class StorageDomainTemplatesService(Service):
 
     def template_service(self, id):
         """The ``StorageDomainTemplateService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainTemplateService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainTemplateService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainTemplatesService_list = Method(
@@ -11484,8 +11484,8 @@ class StorageDomainVmDiskAttachmentsService(Service):
 
     def attachment_service(self, id):
         """The ``StorageDomainVmDiskAttachmentService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainVmDiskAttachmentService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainVmDiskAttachmentService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainVmDiskAttachmentsService_list = Method(
@@ -11518,8 +11518,8 @@ class StorageDomainVmsService(Service):
 
     def vm_service(self, id):
         """The ``StorageDomainVmService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainVmService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainVmService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainVmsService_list = Method(
@@ -11584,8 +11584,8 @@ class StorageDomainsService(Service):
 
     def storage_domain_service(self, id):
         """The ``StorageDomainService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageDomainService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageDomainService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageDomainsService_add = Method(
@@ -11891,8 +11891,8 @@ class StorageServerConnectionExtensionsService(Service):
 
     def storage_connection_extension_service(self, id):
         """The ``StorageServerConnectionExtensionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageServerConnectionExtensionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageServerConnectionExtensionService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageServerConnectionExtensionsService_add = Method(
@@ -11967,8 +11967,8 @@ class StorageServerConnectionsService(Service):
 
     def storage_connection_service(self, id):
         """The ``StorageServerConnectionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return StorageServerConnectionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return StorageServerConnectionService(self._connection, f"{self._path}/{segment}")
 
 
 _StorageServerConnectionsService_add = Method(
@@ -12315,8 +12315,8 @@ class SystemOptionsService(Service):
 
     def option_service(self, id):
         """The ``SystemOptionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return SystemOptionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return SystemOptionService(self._connection, f"{self._path}/{segment}")
 
 
 class SystemPermissionsService(AssignedPermissionsService):
@@ -12388,8 +12388,8 @@ class SystemPermissionsService(AssignedPermissionsService):
 
     def permission_service(self, id):
         """The ``PermissionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return PermissionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return PermissionService(self._connection, f"{self._path}/{segment}")
 
 
 _SystemPermissionsService_add = Method(
@@ -12590,8 +12590,8 @@ class TagsService(Service):
 
     def tag_service(self, id):
         """The ``TagService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TagService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TagService(self._connection, f"{self._path}/{segment}")
 
 
 _TagsService_add = Method(
@@ -12807,8 +12807,8 @@ class TemplateCdromsService(Service):
 
     def cdrom_service(self, id):
         """The ``TemplateCdromService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateCdromService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateCdromService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateCdromsService_list = Method(
@@ -12951,8 +12951,8 @@ class TemplateDiskAttachmentsService(Service):
 
     def attachment_service(self, id):
         """The ``TemplateDiskAttachmentService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateDiskAttachmentService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateDiskAttachmentService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateDiskAttachmentsService_list = Method(
@@ -12985,8 +12985,8 @@ class TemplateDisksService(Service):
 
     def disk_service(self, id):
         """The ``TemplateDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateDisksService_list = Method(
@@ -13061,8 +13061,8 @@ class TemplateGraphicsConsolesService(Service):
 
     def console_service(self, id):
         """The ``TemplateGraphicsConsoleService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateGraphicsConsoleService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateGraphicsConsoleService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateGraphicsConsolesService_add = Method(
@@ -13165,8 +13165,8 @@ class TemplateMediatedDevicesService(Service):
 
     def device_service(self, id):
         """The ``TemplateMediatedDeviceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateMediatedDeviceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateMediatedDeviceService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateMediatedDevicesService_add = Method(
@@ -13269,8 +13269,8 @@ class TemplateNicsService(Service):
 
     def nic_service(self, id):
         """The ``TemplateNicService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateNicService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateNicService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateNicsService_add = Method(
@@ -13373,8 +13373,8 @@ class TemplateWatchdogsService(Service):
 
     def watchdog_service(self, id):
         """The ``TemplateWatchdogService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateWatchdogService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateWatchdogService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplateWatchdogsService_add = Method(
@@ -13439,8 +13439,8 @@ class TemplatesService(Service):
 
     def template_service(self, id):
         """The ``TemplateService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return TemplateService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return TemplateService(self._connection, f"{self._path}/{segment}")
 
 
 _TemplatesService_add = Method(
@@ -13565,8 +13565,8 @@ class UnmanagedNetworksService(Service):
 
     def unmanaged_network_service(self, id):
         """The ``UnmanagedNetworkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return UnmanagedNetworkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return UnmanagedNetworkService(self._connection, f"{self._path}/{segment}")
 
 
 _UnmanagedNetworksService_list = Method(
@@ -13729,8 +13729,8 @@ class UserOptionsService(Service):
 
     def option_service(self, id):
         """The ``UserOptionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return UserOptionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return UserOptionService(self._connection, f"{self._path}/{segment}")
 
 
 _UserOptionsService_add = Method(
@@ -13778,8 +13778,8 @@ class UsersService(Service):
 
     def user_service(self, id):
         """The ``UserService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return UserService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return UserService(self._connection, f"{self._path}/{segment}")
 
 
 _UsersService_add = Method(
@@ -13867,8 +13867,8 @@ class VirtualFunctionAllowedNetworksService(Service):
 
     def network_service(self, id):
         """The ``VirtualFunctionAllowedNetworkService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VirtualFunctionAllowedNetworkService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VirtualFunctionAllowedNetworkService(self._connection, f"{self._path}/{segment}")
 
 
 _VirtualFunctionAllowedNetworksService_add = Method(
@@ -14517,8 +14517,8 @@ class VmApplicationsService(Service):
 
     def application_service(self, id):
         """The ``VmApplicationService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmApplicationService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmApplicationService(self._connection, f"{self._path}/{segment}")
 
 
 _VmApplicationsService_list = Method(
@@ -14616,8 +14616,8 @@ class VmBackupDisksService(Service):
 
     def disk_service(self, id):
         """The ``VmBackupDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmBackupDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmBackupDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _VmBackupDisksService_list = Method(
@@ -14656,8 +14656,8 @@ class VmBackupsService(Service):
 
     def backup_service(self, id):
         """The ``VmBackupService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmBackupService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmBackupService(self._connection, f"{self._path}/{segment}")
 
 
 _VmBackupsService_add = Method(
@@ -14747,8 +14747,8 @@ class VmCdromsService(Service):
 
     def cdrom_service(self, id):
         """The ``VmCdromService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmCdromService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmCdromService(self._connection, f"{self._path}/{segment}")
 
 
 _VmCdromsService_add = Method(
@@ -14857,8 +14857,8 @@ class VmCheckpointDisksService(Service):
 
     def disk_service(self, id):
         """The ``VmCheckpointDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmCheckpointDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmCheckpointDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _VmCheckpointDisksService_list = Method(
@@ -14892,8 +14892,8 @@ class VmCheckpointsService(Service):
 
     def checkpoint_service(self, id):
         """The ``VmCheckpointService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmCheckpointService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmCheckpointService(self._connection, f"{self._path}/{segment}")
 
 
 _VmCheckpointsService_list = Method(
@@ -15080,8 +15080,8 @@ class VmDisksService(Service):
 
     def disk_service(self, id):
         """The ``VmDiskService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmDiskService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmDiskService(self._connection, f"{self._path}/{segment}")
 
 
 _VmDisksService_add = Method(
@@ -15215,8 +15215,8 @@ class VmGraphicsConsolesService(Service):
 
     def console_service(self, id):
         """The ``VmGraphicsConsoleService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmGraphicsConsoleService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmGraphicsConsoleService(self._connection, f"{self._path}/{segment}")
 
 
 _VmGraphicsConsolesService_add = Method(
@@ -15303,8 +15303,8 @@ class VmHostDevicesService(Service):
 
     def device_service(self, id):
         """The ``VmHostDeviceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmHostDeviceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmHostDeviceService(self._connection, f"{self._path}/{segment}")
 
 
 _VmHostDevicesService_add = Method(
@@ -15407,8 +15407,8 @@ class VmMediatedDevicesService(Service):
 
     def device_service(self, id):
         """The ``VmMediatedDeviceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmMediatedDeviceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmMediatedDeviceService(self._connection, f"{self._path}/{segment}")
 
 
 _VmMediatedDevicesService_add = Method(
@@ -15561,8 +15561,8 @@ class VmNicsService(Service):
 
     def nic_service(self, id):
         """The ``VmNicService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmNicService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmNicService(self._connection, f"{self._path}/{segment}")
 
 
 _VmNicsService_add = Method(
@@ -15665,8 +15665,8 @@ class VmNumaNodesService(Service):
 
     def node_service(self, id):
         """The ``VmNumaNodeService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmNumaNodeService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmNumaNodeService(self._connection, f"{self._path}/{segment}")
 
 
 _VmNumaNodesService_add = Method(
@@ -15795,8 +15795,8 @@ class VmPoolsService(Service):
 
     def pool_service(self, id):
         """The ``VmPoolService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmPoolService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmPoolService(self._connection, f"{self._path}/{segment}")
 
 
 _VmPoolsService_add = Method(
@@ -15865,8 +15865,8 @@ class VmReportedDevicesService(Service):
 
     def reported_device_service(self, id):
         """The ``VmReportedDeviceService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmReportedDeviceService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmReportedDeviceService(self._connection, f"{self._path}/{segment}")
 
 
 _VmReportedDevicesService_list = Method(
@@ -15920,8 +15920,8 @@ class VmSessionsService(Service):
 
     def session_service(self, id):
         """The ``VmSessionService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmSessionService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmSessionService(self._connection, f"{self._path}/{segment}")
 
 
 _VmSessionsService_list = Method(
@@ -16013,8 +16013,8 @@ class VmWatchdogsService(Service):
 
     def watchdog_service(self, id):
         """The ``VmWatchdogService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmWatchdogService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmWatchdogService(self._connection, f"{self._path}/{segment}")
 
 
 _VmWatchdogsService_add = Method(
@@ -16079,8 +16079,8 @@ class VmsService(Service):
 
     def vm_service(self, id):
         """The ``VmService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VmService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VmService(self._connection, f"{self._path}/{segment}")
 
 
 _VmsService_add = Method(
@@ -16249,8 +16249,8 @@ class VnicProfilesService(Service):
 
     def profile_service(self, id):
         """The ``VnicProfileService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return VnicProfileService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return VnicProfileService(self._connection, f"{self._path}/{segment}")
 
 
 _VnicProfilesService_add = Method(
@@ -16337,8 +16337,8 @@ class WeightsService(Service):
 
     def weight_service(self, id):
         """The ``WeightService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return WeightService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return WeightService(self._connection, f"{self._path}/{segment}")
 
 
 _WeightsService_add = Method(

@@ -10,7 +10,7 @@ import datetime
 
 from ovirtsdk4 import types
 from ovirtsdk4.error import Error
-from ovirtsdk4.service import Method, Parameter, Service
+from ovirtsdk4.service import Method, Parameter, Service, path_segment
 from ovirtsdk4.writer import Writer
 
 __all__ = [
@@ -130,8 +130,8 @@ class WidgetsService(Service):
 
     def widget_service(self, id):
         """The ``WidgetService`` of the item with the given ``id``."""
-        Service._check_types((("id", id, str),))
-        return WidgetService(self._connection, f"{self._path}/{id}")
+        segment = path_segment("id", id)
+        return WidgetService(self._connection, f"{self._path}/{segment}")
 
 
 _WidgetsService_add = Method(
