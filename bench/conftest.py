@@ -706,6 +706,45 @@ def pytest_terminal_summary(terminalreporter):
         _http_summary(terminalreporter, http)
 
 
+def _timed_table(tr, cases, first, second, second_label, last_column):
+    """Median cpu and wall times of two implementations per case, with the ratio second /
+    first (above 1: ``first`` is faster), and whether their outputs are the same."""
+    row = "%-24s %11s %11s %8s %11s %11s %8s %s"
+    tr.write_line("")
+    tr.write_line(
+        row
+        % (
+            "case",
+            "%s cpu" % first,
+            "%s cpu" % second_label,
+            "ratio",
+            "%s wall" % first,
+            "%s wall" % second_label,
+            "ratio",
+            last_column,
+        )
+    )
+    for case_id in cases:
+        a = RESULTS[case_id].get(first, {})
+        b = RESULTS[case_id].get(second, {})
+        note = ""
+        if "sha256" in a and "sha256" in b:
+            note = "same output" if a["sha256"] == b["sha256"] else "OUTPUT DIFFERS"
+        tr.write_line(
+            row
+            % (
+                case_id,
+                _fmt_seconds(a.get("cpu_median_s")),
+                _fmt_seconds(b.get("cpu_median_s")),
+                _fmt_ratio(b.get("cpu_median_s"), a.get("cpu_median_s")),
+                _fmt_seconds(a.get("wall_median_s")),
+                _fmt_seconds(b.get("wall_median_s")),
+                _fmt_ratio(b.get("wall_median_s"), a.get("wall_median_s")),
+                note,
+            )
+        )
+
+
 def _xml_summary(tr, cases):
     tr.section("ovirtsdk4 XML: ours vs official (medians)")
     tr.write_line(
@@ -713,61 +752,14 @@ def _xml_summary(tr, cases):
         "around the library call"
     )
     tr.write_line("in each process; ratio = official / ours (higher means ours is faster).")
-    header = "%-24s %11s %11s %8s %11s %11s %8s %s" % (
-        "case",
-        "ours cpu",
-        "off. cpu",
-        "ratio",
-        "ours wall",
-        "off. wall",
-        "ratio",
-        "note",
-    )
     timed = [c for c in cases if CASES[c].op in ("read", "write")]
     if timed:
-        tr.write_line("")
-        tr.write_line(header)
-        for case_id in timed:
-            ours = RESULTS[case_id].get("ours", {})
-            off = RESULTS[case_id].get("official", {})
-            note = ""
-            if "sha256" in ours and "sha256" in off:
-                note = "same output" if ours["sha256"] == off["sha256"] else "OUTPUT DIFFERS"
-            tr.write_line(
-                "%-24s %11s %11s %8s %11s %11s %8s %s"
-                % (
-                    case_id,
-                    _fmt_seconds(ours.get("cpu_median_s")),
-                    _fmt_seconds(off.get("cpu_median_s")),
-                    _fmt_ratio(off.get("cpu_median_s"), ours.get("cpu_median_s")),
-                    _fmt_seconds(ours.get("wall_median_s")),
-                    _fmt_seconds(off.get("wall_median_s")),
-                    _fmt_ratio(off.get("wall_median_s"), ours.get("wall_median_s")),
-                    note,
-                )
-            )
+        _timed_table(tr, timed, "ours", "official", "off.", "note")
     wheel = [c for c in timed if "wheel" in RESULTS[c]]
     if wheel:
-        tr.write_line("")
-        tr.write_line(
-            "%-24s %11s %11s %8s %11s %11s %8s   (ratio = ours / wheel: > 1, wheel faster)"
-            % ("case", "ours cpu", "wheel cpu", "ratio", "ours wall", "wheel wall", "ratio")
+        _timed_table(
+            tr, wheel, "wheel", "ours", "ours", "(ratio = ours / wheel: > 1, wheel faster)"
         )
-        for case_id in wheel:
-            ours = RESULTS[case_id].get("ours", {})
-            built = RESULTS[case_id]["wheel"]
-            tr.write_line(
-                "%-24s %11s %11s %8s %11s %11s %8s"
-                % (
-                    case_id,
-                    _fmt_seconds(ours.get("cpu_median_s")),
-                    _fmt_seconds(built.get("cpu_median_s")),
-                    _fmt_ratio(ours.get("cpu_median_s"), built.get("cpu_median_s")),
-                    _fmt_seconds(ours.get("wall_median_s")),
-                    _fmt_seconds(built.get("wall_median_s")),
-                    _fmt_ratio(ours.get("wall_median_s"), built.get("wall_median_s")),
-                )
-            )
     memory = [c for c in cases if CASES[c].op == "memory"]
     if memory:
         tr.write_line("")
