@@ -69,11 +69,12 @@ def path_segment(name, value):
     space in it can change the resource a request goes to. ``None`` passes the type check
     (API.md S-4) and is written ``None``, as the official does. An empty value, ``.`` and
     ``..`` name no item at all: ``Error``."""
-    if type(value) is str and _PLAIN_SEGMENT(value) is not None:
+    if type(value) is not str:
+        if value is None:
+            return "None"
+        Service._check_types(((name, value, str),))
+    if _PLAIN_SEGMENT(value) is not None:
         return value
-    if value is None:
-        return "None"
-    Service._check_types(((name, value, str),))
     if value in ("", ".", ".."):
         raise Error(f"The '{name}' parameter can't be {value!r}: that names no item")
     try:
