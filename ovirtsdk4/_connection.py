@@ -110,8 +110,10 @@ class Connection:
 
     Beyond the official parameters it accepts the keywords ``connect_timeout`` (seconds to
     establish a connection, 0 for libcurl's default), ``proxy_url`` (otherwise the usual
-    ``https_proxy``/``no_proxy`` environment variables apply) and ``ca_certs`` (the trusted
-    CA certificates themselves, PEM as ``bytes`` or ``str``, instead of a ``ca_file``).
+    ``https_proxy``/``no_proxy`` environment variables apply), ``ca_certs`` (the trusted
+    CA certificates themselves, PEM as ``bytes`` or ``str``, instead of a ``ca_file``) and
+    ``max_reply_size`` (the most bytes a reply body may have once decoded, 1 GiB by default;
+    a larger one is stopped while it downloads: ``ovirtsdk4.ReplyTooLargeError``).
     """
 
     def __init__(
@@ -137,9 +139,15 @@ class Connection:
         connect_timeout=0,
         proxy_url=None,
         ca_certs=None,
+        max_reply_size=1 << 30,
     ):
         if url is None:
             raise Error("The 'url' parameter is mandatory")
+        if type(max_reply_size) is not int or max_reply_size < 0:
+            raise Error(
+                f"The 'max_reply_size' parameter must be a number of bytes (an int, 0 or "
+                f"more), not {max_reply_size!r}"
+            )
         if not insecure and ca_file is not None and not os.path.exists(ca_file):
             raise Error(f"The CA file '{ca_file}' doesn't exist")
         if not insecure and ca_certs is not None:
@@ -180,6 +188,7 @@ class Connection:
                 pipeline=pipeline,
                 proxy_url=proxy_url,
                 debug_log=debug_log,
+                max_reply_size=max_reply_size,
             )
         except OSError as error:  # e.g. no file descriptor left (EMFILE)
             raise Error(f"Can't create the connection: {error}") from error

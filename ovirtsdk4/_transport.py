@@ -30,7 +30,8 @@ time holds the *driving role* and runs an ``epoll`` loop that drives libcurl wit
   state stored on the handle), removed, reset and put back in a small pool for reuse; one
   failed transfer fails only its own :class:`Transfer`.
 
-Errors: a failed transfer raises :class:`TransferError` (``curl_code`` and libcurl's text).
+Errors: a failed transfer raises :class:`TransferError` (``curl_code`` and libcurl's text),
+or ``ovirtsdk4.ReplyTooLargeError`` when its body went past ``max_reply_size``.
 ``ovirtsdk4._curl_errors`` holds the one table from libcurl codes to ``ovirtsdk4.error``
 classes; :meth:`TransferError.as_sdk_error` builds the SDK error for the Connection.
 """
@@ -50,6 +51,7 @@ import weakref
 import pycurl
 
 from ovirtsdk4._curl_errors import TransferError
+from ovirtsdk4.error import ReplyTooLargeError
 
 __all__ = ["BodyStream", "Reply", "Transfer", "TransferError", "Transport"]
 
@@ -243,7 +245,10 @@ class _Request:
         "header_lines",
         "headers",
         "method",
+        "limit",
         "negotiate",
+        "oversize",
+        "received",
         "sink",
         "sink_error",
         "timeout",
@@ -252,7 +257,7 @@ class _Request:
         "url",
     )
 
-    def __init__(self, method, url, headers, body, sink, negotiate, timeout):
+    def __init__(self, method, url, headers, body, sink, negotiate, timeout, limit):
         self.method = method
         self.url = url
         self.headers = headers
@@ -266,14 +271,43 @@ class _Request:
         self.chunks = []
         self.sink_error = None
         self.trace = None  # the _Trace of this transfer when the transport logs
+        # The reply's body bytes so far, decoded (libcurl hands its write function what it
+        # decoded from any Content-Encoding, so a gzip bomb counts at its expanded size),
+        # and the most it may have: past that the transfer is aborted (``oversize``).
+        self.received = 0
+        self.limit = limit
+        self.oversize = False
+
+    def _over_limit(self, chunk):
+        """Whether ``chunk`` would take the body past the limit; if so, the transfer is to
+        be aborted: returning a count other than ``len(chunk)`` from the write function
+        makes libcurl stop with CURLE_WRITE_ERROR (23), which _finish reports as
+        ``ReplyTooLargeError``."""
+        if self.received + len(chunk) > self.limit:
+            self.oversize = True
+            return True
+        return False
+
+    def on_chunk(self, chunk):
+        """The write function of a whole-body reply."""
+        if self._over_limit(chunk):
+            return 0
+        self.received += len(chunk)
+        self.chunks.append(chunk)
+        return None
 
     def on_sink(self, chunk):
+        if self._over_limit(chunk):
+            return 0
         try:
             # A sink may return pycurl.WRITEFUNC_PAUSE to pause the transfer until
-            # Transport.resume() (libcurl then keeps this chunk and hands it over again).
+            # Transport.resume() (libcurl then keeps this chunk and hands it over again,
+            # so it is counted once accepted).
             outcome = self.sink(chunk)
-            if self.trace is not None and outcome != pycurl.WRITEFUNC_PAUSE:
-                self.trace.received(chunk)
+            if outcome != pycurl.WRITEFUNC_PAUSE:
+                self.received += len(chunk)
+                if self.trace is not None:
+                    self.trace.received(chunk)
             return outcome
         except BaseException as exc:  # noqa: BLE001 - re-raised from Transfer.result()
             self.sink_error = exc
@@ -529,6 +563,10 @@ class Transport:
     * ``debug_log``: a callable taking one ``str`` per line; when given, libcurl's verbose
       trace goes through it with the prefixes ``* `` (info), ``< `` (sent), ``> `` (received),
       after :func:`redact`.
+    * ``max_reply_size``: the most bytes a reply body may have, counted after decoding any
+      Content-Encoding, whether kept whole or handed to a sink; the download of a larger one
+      is stopped as soon as it goes past, and the transfer fails with
+      ``ovirtsdk4.ReplyTooLargeError`` (its connection is closed, the transport goes on).
     """
 
     def __init__(
@@ -544,6 +582,7 @@ class Transport:
         pipeline=0,
         proxy_url=None,
         debug_log=None,
+        max_reply_size=1 << 30,
     ):
         self._ca_certs = None if insecure else ca_certs
         self._ca_file = None if insecure or ca_certs else (ca_file or system_ca_file())
@@ -555,6 +594,7 @@ class Transport:
         self._debug_log = debug_log
         self._connections = int(connections or 0)
         self._pipeline = int(pipeline or 0)
+        self._max_reply_size = max_reply_size
 
         # Guards the queue, the closed flag, done callbacks, the driving role and the waiters.
         self._lock = threading.Lock()
@@ -706,6 +746,7 @@ class Transport:
             sink,
             negotiate,
             self._timeout_ms if timeout is None else _to_ms(timeout),
+            self._max_reply_size,
         )
         transfer = request.transfer = Transfer(self, request)
         with self._lock:
@@ -1125,7 +1166,7 @@ class Transport:
         if request.sink is not None:
             setopt(pycurl.WRITEFUNCTION, request.on_sink)
         else:
-            setopt(pycurl.WRITEFUNCTION, request.chunks.append)
+            setopt(pycurl.WRITEFUNCTION, request.on_chunk)
         # Always set: 0 (no timeout) undoes the one of the handle's previous request.
         setopt(pycurl.TIMEOUT_MS, request.timeout)
         if self._debug_log is not None:
@@ -1169,6 +1210,8 @@ class Transport:
             try:
                 if request.sink_error is not None:
                     error, reply = request.sink_error, None
+                elif request.oversize:
+                    error, reply = self._oversize_error(request), None
                 elif code is not None:
                     error, reply = TransferError(code, text or f"libcurl error {code}"), None
                 else:
@@ -1183,6 +1226,17 @@ class Transport:
         request.header_lines.clear()
         self._recycle(
             curl, request.method == "GET" and request.sink is None and not request.negotiate
+        )
+
+    @staticmethod
+    def _oversize_error(request):
+        limit = request.limit
+        return ReplyTooLargeError(
+            f"The reply to {request.method} {request.url} is larger than the maximum reply "
+            f"size of {limit} bytes (the 'max_reply_size' parameter of the connection); its "
+            "download was stopped",
+            limit=limit,
+            url=request.url,
         )
 
     @staticmethod

@@ -5,6 +5,8 @@
         ├── AuthError          HTTP 401/403, SSO errors
         ├── ConnectionError    DNS failure, refused connection, TLS, reset
         ├── NotFoundError      HTTP 404
+        ├── ReplyTooLargeError a reply body (decoded) larger than the connection's
+        │                      max_reply_size
         ├── TimeoutError       the request or the connection timed out
         └── XmlError           a document that is not well-formed XML, is truncated,
             │                  is too deep or too large, or has the wrong shape
@@ -12,8 +14,9 @@
                                ValueError, as the official SDK raises for those)
 
 ``ConnectionError`` and ``TimeoutError`` deliberately shadow the built-ins of the
-same name and do not derive from them, as in the official SDK. ``XmlError`` is an
-addition of ours; it also carries ``line`` and ``column`` when libxml2 gives them.
+same name and do not derive from them, as in the official SDK. ``ReplyTooLargeError``
+and ``XmlError`` are additions of ours; ``XmlError`` also carries ``line`` and ``column``
+when libxml2 gives them.
 """
 
 __all__ = [
@@ -21,6 +24,7 @@ __all__ = [
     "ConnectionError",
     "Error",
     "NotFoundError",
+    "ReplyTooLargeError",
     "TimeoutError",
     "XmlError",
     "XmlValueError",
@@ -50,6 +54,17 @@ class ConnectionError(Error):  # noqa: A001 - shadows the built-in on purpose (A
 
 class NotFoundError(Error):
     """The server answered 404."""
+
+
+class ReplyTooLargeError(Error):
+    """A reply body, counted after decoding any Content-Encoding, went past the
+    connection's ``max_reply_size``: the download was stopped there. ``limit`` is that size
+    in bytes, ``url`` the URL of the request."""
+
+    def __init__(self, message, limit=None, url=None):
+        super().__init__(message)
+        self.limit = limit
+        self.url = url
 
 
 class TimeoutError(Error):  # noqa: A001 - shadows the built-in on purpose (API.md E-1)
