@@ -96,7 +96,7 @@ from ovirtsdk4._xml.xmlwriter cimport (
 
 import datetime as _datetime
 
-from ovirtsdk4.error import XmlError
+from ovirtsdk4.error import XmlError, XmlValueError
 
 import_datetime()
 
@@ -378,6 +378,108 @@ cdef inline bint _plain_attribute(str value, const char* s, Py_ssize_t n) noexce
     (``<``, ``>``, ``&``, ``"``, tab, newline, carriage return) nor NUL (where it stops)."""
     # As many UTF-8 bytes as characters: every character is ASCII.
     return PyUnicode_GET_LENGTH(value) == n and <Py_ssize_t>strcspn(s, b'<>&"\t\n\r') == n
+
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+
+    /* Non-zero under 0x80.. when a byte of `word` is below 0x20 or is 0xEF (borrows may mark
+       more bytes of such a word, never a word without one). */
+    static inline uint64_t ovsdk_suspects64(uint64_t word) {
+        uint64_t ef = word ^ 0xEFEFEFEFEFEFEFEFull;
+        return ((word - 0x2020202020202020ull) & ~word) | ((ef - 0x0101010101010101ull) & ~ef);
+    }
+
+    #if defined(__SSE2__)
+    static inline __m128i ovsdk_suspects128(const char *s) {
+        __m128i v = _mm_loadu_si128((const __m128i *)s);
+        __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+        return _mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)));
+    }
+    #endif
+
+    /* 1 when one of the `n` bytes at `s` is below 0x20 or is 0xEF, else 0. Sixteen bytes at a
+       time with SSE2, else eight; the last, partial block is read again from its end
+       (overlapping), and values shorter than a word are read in overlapping pieces. */
+    static inline int ovsdk_xml_suspect(const char *s, Py_ssize_t n) {
+        const unsigned char *u = (const unsigned char *)s;
+        uint64_t word, seen = 0;
+        uint32_t half;
+        Py_ssize_t i;
+    #if defined(__SSE2__)
+        if (n >= 16) {
+            __m128i acc = _mm_setzero_si128();
+            for (i = 0; i + 16 <= n; i += 16)
+                acc = _mm_or_si128(acc, ovsdk_suspects128(s + i));
+            acc = _mm_or_si128(acc, ovsdk_suspects128(s + n - 16));
+            return _mm_movemask_epi8(acc) != 0;
+        }
+    #endif
+        if (n >= 8) {
+            for (i = 0; i + 8 <= n; i += 8) {
+                memcpy(&word, s + i, 8);
+                seen |= ovsdk_suspects64(word);
+            }
+            memcpy(&word, s + n - 8, 8);
+        } else if (n >= 4) {
+            memcpy(&half, s, 4);
+            word = half;
+            memcpy(&half, s + n - 4, 4);
+            word |= (uint64_t)half << 32;
+        } else if (n > 0) {
+            /* The first, middle and last bytes cover all of 1 to 3; spaces fill the rest. */
+            word = 0x2020202020000000ull | u[0] | ((uint64_t)u[n >> 1] << 8)
+                   | ((uint64_t)u[n - 1] << 16);
+        } else {
+            return 0;
+        }
+        seen |= ovsdk_suspects64(word);
+        return (seen & 0x8080808080808080ull) != 0;
+    }
+    """
+    bint _suspect "ovsdk_xml_suspect"(const char* s, Py_ssize_t n) noexcept nogil
+
+
+cdef inline int _check_xml_chars(const char* name, Py_ssize_t size, str value,
+                                 const char* s, Py_ssize_t n, bint attribute) except -1:
+    """Raises ``XmlValueError`` when ``value`` (``s``: its ``n`` UTF-8 bytes) holds a character
+    that XML 1.0 does not allow: NUL and the other C0 controls except tab, LF and CR, U+FFFE,
+    U+FFFF (lone surrogates have no UTF-8 and are refused before). The scan looks for the
+    bytes where such a character can start, many bytes at a time and without a branch per
+    byte; the rare value that has one (a tab, a line break, a character from U+F000 to
+    U+FFFF) gets the exact test."""
+    if _suspect(s, n):
+        return _forbidden(name, size, value, s, n, attribute)
+    return 0
+
+
+cdef int _forbidden(const char* name, Py_ssize_t size, str value, const char* s, Py_ssize_t n,
+                    bint attribute) except -1:
+    """The exact test of ``_check_xml_chars``, for a value with a suspect byte."""
+    cdef const unsigned char* u = <const unsigned char*>s
+    cdef Py_ssize_t i
+    cdef unsigned char c
+    for i in range(n):
+        c = u[i]
+        if c < 0x20 and c != 0x09 and c != 0x0A and c != 0x0D:
+            return _refuse(name, size, value, chr(c), attribute)
+        if c == 0xEF and i + 2 < n and u[i + 1] == 0xBF and (u[i + 2] == 0xBE or u[i + 2] == 0xBF):
+            return _refuse(name, size, value, chr(0xFFFE + (u[i + 2] - 0xBE)), attribute)
+    return 0
+
+
+cdef int _refuse(const char* name, Py_ssize_t size, str value, str char, bint attribute) except -1:
+    raise XmlValueError(
+        "Can't write the value of %s '%s' as XML: it contains U+%04X at index %d, a character "
+        "that XML 1.0 does not allow"
+        % ("attribute" if attribute else "element", _decode(name, size), ord(char),
+           value.index(char))
+    )
 
 
 cdef inline const char* _utf8(str text, Py_ssize_t* size) except NULL:
@@ -1157,6 +1259,7 @@ cdef class Emitter:
                 "Can't write attribute with name '%s' and value '%s'"
                 % (_decode(name, size), value)
             )
+        _check_xml_chars(name, size, value, text, n, True)
         if not _plain_attribute(value, text, n):
             return self._escaped_attribute(name, size, text)
         p = self._reserve(size + n + 4)
@@ -1209,6 +1312,7 @@ cdef class Emitter:
         if size == 0:
             raise XmlError("Can't write element with name '' and value '%s'" % value)
         text = _utf8_out(value, &n)
+        _check_xml_chars(name, size, value, text, n, False)
         if _plain(text, n):
             return self._text_element(name, size, text, n)
         # Escaped by the function xmlTextWriterWriteString uses (which also stops at a NUL).

@@ -16,7 +16,7 @@ BUDGET = settings(max_examples=200, deadline=None, suppress_health_check=[Health
 
 NAMES = st.sampled_from(["a", "b", "vm", "name", "x_y", "n\xe4me"])
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r")
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\ufffe\uffff")
     | st.sampled_from("\n\t &<>\"'"),
     max_size=20,
 )
