@@ -22,7 +22,6 @@ from ovirtsdk4._xml.tree cimport (
     XML_TEXT_NODE,
     xmlAttrPtr,
     xmlBufferPtr,
-    xmlDocPtr,
     xmlNodePtr,
 )
 from ovirtsdk4._xml.xmlreader cimport (
@@ -237,7 +236,6 @@ cdef class Emitter:
     cdef Py_ssize_t _depth       # number of open elements
     cdef bint _tag_open          # the innermost start tag is still waiting for its '>' or '/>'
     cdef xmlBufferPtr _escaped   # scratch for attribute values libxml2 escapes
-    cdef xmlDocPtr _doc          # the document libxml2 escapes attribute values against
 
     cdef int _open(self, object io, bint indent) except -1
     cdef int _ready(self) except -1

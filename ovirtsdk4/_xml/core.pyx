@@ -56,8 +56,6 @@ from ovirtsdk4._xml.tree cimport (
     xmlBufferLength,
     xmlBufferSetAllocationScheme,
     xmlEncodeSpecialChars,
-    xmlFreeDoc,
-    xmlNewDoc,
 )
 from ovirtsdk4._xml.xmlerror cimport (
     XML_ERR_ERROR,
@@ -365,17 +363,16 @@ cdef bint _blank(bytes data):
 
 cdef inline bint _plain(const char* s, Py_ssize_t n) noexcept:
     """True when element text needs no escaping: none of the bytes that libxml2's
-    xmlEncodeSpecialChars replaces (``<``, ``>``, ``&``, ``"``, carriage return), and no NUL
-    (where libxml2, reading a C string, stops). ``s[n]`` must be the terminating NUL."""
-    # strcspn stops at the first NUL as well, so a NUL inside the text also gives a short
-    # count; glibc's version scans 16 bytes at a time.
+    xmlEncodeSpecialChars replaces (``<``, ``>``, ``&``, ``"``, carriage return). The text
+    holds no NUL (``_check_xml_chars`` refused it); ``s[n]`` must be the terminating NUL."""
+    # glibc's strcspn scans 16 bytes at a time.
     return <Py_ssize_t>strcspn(s, b'<>&"\r') == n
 
 
 cdef inline bint _plain_attribute(str value, const char* s, Py_ssize_t n) noexcept:
     """True when the attribute ``value`` (``s``: its UTF-8, NUL-terminated) needs no escaping:
     only ASCII, and none of the bytes that libxml2's xmlAttrSerializeTxtContent replaces
-    (``<``, ``>``, ``&``, ``"``, tab, newline, carriage return) nor NUL (where it stops)."""
+    (``<``, ``>``, ``&``, ``"``, tab, newline, carriage return)."""
     # As many UTF-8 bytes as characters: every character is ASCII.
     return PyUnicode_GET_LENGTH(value) == n and <Py_ssize_t>strcspn(s, b'<>&"\t\n\r') == n
 
@@ -1097,9 +1094,6 @@ cdef class Emitter:
         if self._escaped != NULL:
             xmlBufferFree(self._escaped)
             self._escaped = NULL
-        if self._doc != NULL:
-            xmlFreeDoc(self._doc)
-            self._doc = NULL
         free(self._out)
         free(self._names)
         free(self._marks)
@@ -1136,11 +1130,7 @@ cdef class Emitter:
         if self._writer == NULL:
             raise MemoryError()
         self._escaped = xmlBufferCreate()
-        # Like the writer's own document (xmlNewTextWriter makes one with xmlNewDoc(NULL)):
-        # after a value that isn't valid XML text libxml2 marks it ISO-8859-1, and from then on
-        # leaves the non-ASCII characters of later attribute values as they are.
-        self._doc = xmlNewDoc(NULL)
-        if self._escaped == NULL or self._doc == NULL:
+        if self._escaped == NULL:
             raise MemoryError()
         return 0
 
@@ -1277,10 +1267,12 @@ cdef class Emitter:
     cdef int _escaped_attribute(self, const char* name, Py_ssize_t size,
                                 const char* value) except -1:
         """``attribute_c`` for a value with characters to escape: libxml2 escapes it, with the
-        function xmlTextWriterWriteAttribute uses (which also stops at a NUL)."""
+        function xmlTextWriterWriteAttribute uses. Without a document (the writer's own has no
+        encoding, and only a character XML does not allow would give it one, ISO-8859-1, which
+        ``_check_xml_chars`` rules out) it writes non-ASCII characters as references."""
         cdef Py_ssize_t n
         cdef char* p
-        xmlAttrSerializeTxtContent(self._escaped, self._doc, NULL, <const xmlChar*>value)
+        xmlAttrSerializeTxtContent(self._escaped, NULL, NULL, <const xmlChar*>value)
         n = xmlBufferLength(self._escaped)
         p = self._reserve(size + n + 4)
         p[0] = c' '
@@ -1315,7 +1307,7 @@ cdef class Emitter:
         _check_xml_chars(name, size, value, text, n, False)
         if _plain(text, n):
             return self._text_element(name, size, text, n)
-        # Escaped by the function xmlTextWriterWriteString uses (which also stops at a NUL).
+        # Escaped by the function xmlTextWriterWriteString uses.
         escaped = xmlEncodeSpecialChars(NULL, <const xmlChar*>text)
         if escaped == NULL:
             raise MemoryError()
