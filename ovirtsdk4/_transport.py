@@ -1342,10 +1342,19 @@ class Transport:
                         waiter.lock.release()
         free = self._free
         self._free = []
-        # Closing a handle removes it from the multi handle first.
+        # Closing a handle removes it from the multi handle first. In a child forked while a
+        # parent thread was inside a multi call, pycurl's "running" mark on the multi handle
+        # was copied and nothing ever clears it: its close() methods refuse, and the objects
+        # are freed when dropped instead (their deallocation does not check that mark).
         for curl in [*active, *free]:
-            curl.close()
-        self._multi.close()
+            try:
+                curl.close()
+            except pycurl.error:
+                pass
+        try:
+            self._multi.close()
+        except pycurl.error:
+            pass
         self._poller.close()
         self._fds = {}
         self._parked = set()
