@@ -83,4 +83,5 @@ class XmlError(Error):
 
 class XmlValueError(XmlError, ValueError):
     """A value in a document that does not parse as its type, such as
-    ``<memory>abc</memory>``."""
+    ``<memory>abc</memory>``, or a value to write that holds a character XML 1.0 does not
+    allow (NUL, other C0 controls than tab/LF/CR, U+FFFE, U+FFFF)."""
