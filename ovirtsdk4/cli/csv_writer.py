@@ -12,8 +12,8 @@ import csv
 import io
 import os
 import shutil
-import threading
 
+from ovirtsdk4.cli.file_output import FileOutput
 from ovirtsdk4.cli.records import table_rows
 
 __all__ = ["CsvOutput"]
@@ -96,18 +96,18 @@ class _Table:
 
 
 class _Sink:
-    def __init__(self, output, name):
-        self.output = output
+    def __init__(self, directory, name):
+        self.directory = directory
         self.name = name
         # The collection's own table exists even when it stays empty.
-        self.tables = {name: _Table(output.directory, name)}
+        self.tables = {name: _Table(directory, name)}
         self.objects = 0
 
     def write(self, record, keys):
         for table, row in table_rows(self.name, record, keys):
             target = self.tables.get(table)
             if target is None:
-                target = self.tables[table] = _Table(self.output.directory, table)
+                target = self.tables[table] = _Table(self.directory, table)
             target.add(row)
         self.objects += 1
 
@@ -116,23 +116,11 @@ class _Sink:
         return sum(t.bytes for t in list(self.tables.values()))
 
 
-class CsvOutput:
+class CsvOutput(FileOutput):
     """Writes ``<table>.csv`` files in ``directory``."""
 
     format = "csv"
-
-    def __init__(self, directory):
-        self.directory = directory
-        self.sinks = {}
-        self._lock = threading.Lock()
-
-    def sink(self, name):
-        with self._lock:
-            sink = self.sinks[name] = _Sink(self, name)
-            return sink
-
-    def written(self):
-        return sum(s.bytes for s in list(self.sinks.values()))
+    sink_class = _Sink
 
     def finish(self):
         for sink in self.sinks.values():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
+
+from ovirtsdk4.cli.file_output import FileOutput
 
 __all__ = ["JsonlOutput"]
 
@@ -33,23 +34,11 @@ class _Sink:
         return {os.path.basename(self.path): self.bytes}
 
 
-class JsonlOutput:
+class JsonlOutput(FileOutput):
     """Writes ``<name>.jsonl`` files in ``directory``."""
 
     format = "jsonl"
-
-    def __init__(self, directory):
-        self.directory = directory
-        self.sinks = {}
-        self._lock = threading.Lock()
-
-    def sink(self, name):
-        with self._lock:
-            sink = self.sinks[name] = _Sink(self.directory, name)
-            return sink
-
-    def written(self):
-        return sum(s.bytes for s in list(self.sinks.values()))
+    sink_class = _Sink
 
     def finish(self):
         for sink in self.sinks.values():
