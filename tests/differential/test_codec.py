@@ -3,8 +3,8 @@
 A batch of documents (hand-written ones covering every kind of member, plus documents written
 by our writer from seeded random objects of all 220 struct types) is read by BOTH
 implementations and written again with ``Writer.write(obj, indent=True)`` and
-``indent=False`` (and, for lists, ``XxxWriter.write_many``). The official package runs in ONE
-child process for the whole batch (documents as JSON on stdin, results as JSON on stdout).
+``indent=False`` (and, for lists, ``XxxWriter.write_many``). Both run ``worker.py``'s ``codec``
+command: ours in this process, the official in the session's reference worker.
 What each reads is compared in a normal form (attribute names -> values, enums by value, dates
 by isoformat, lists recursively), and what each writes must be byte-identical; for non-ASCII
 documents, non-ASCII characters written as character references (API.md X-2, V-2) count as
@@ -14,12 +14,8 @@ Skipped when ``OVIRTSDK_REF_PYTHON`` is unset or not an executable.
 """
 
 import datetime
-import json
-import os
 import random
 import re
-import subprocess
-import tempfile
 
 import pytest
 
@@ -28,107 +24,6 @@ from ovirtsdk4 import types
 from ovirtsdk4._xml.tables import SCHEMA
 from ovirtsdk4.reader import TZ
 from ovirtsdk4.writer import Writer
-
-# The script both implementations run: read each document, normalise, write it again.
-SCRIPT = r"""
-import datetime
-import enum
-import io
-import json
-import sys
-
-import ovirtsdk4
-from ovirtsdk4 import writers
-from ovirtsdk4.reader import Reader
-from ovirtsdk4.writer import Writer
-from ovirtsdk4.xml import XmlWriter
-
-
-def normal(value):
-    if isinstance(value, ovirtsdk4.Struct):
-        out = {"__type__": type(value).__name__}
-        for key, item in vars(value).items():
-            out[key[1:] if key.startswith("_") else key] = normal(item)
-        return out
-    if isinstance(value, ovirtsdk4.List):
-        return {"__list__": value.href, "items": [normal(v) for v in value]}
-    if isinstance(value, list):
-        return [normal(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return {"__enum__": type(value).__name__, "value": value.value}
-    if isinstance(value, datetime.datetime):
-        offset = value.utcoffset()
-        return {
-            "__date__": value.isoformat(),
-            "offset": None if offset is None else offset.total_seconds(),
-            "tzname": value.tzname(),
-        }
-    if isinstance(value, float):
-        return {"__float__": repr(value)}
-    if isinstance(value, int) and not isinstance(value, bool):
-        return {"__int__": str(value)}
-    return value
-
-
-def attempt(func):
-    try:
-        return {"ok": func()}
-    except Exception as error:
-        return {"error": [type(error).__name__, str(error)]}
-
-
-def write_many(obj, indent):
-    writer_class = getattr(writers, type(obj[0]).__name__ + "Writer")
-    cursor = XmlWriter(None, indent)
-    try:
-        writer_class.write_many(obj, cursor)
-        return cursor.string()
-    finally:
-        cursor.close()
-
-
-def process(entries):
-    results = []
-    for document, root in entries:
-        read = attempt(lambda: Reader.read(document.encode("utf-8")))
-        entry = {"read": attempt(lambda: normal(read["ok"])) if "ok" in read else read}
-        if "ok" in read:
-            obj = read["ok"]
-            for indent in (False, True):
-                key = "indent" if indent else "flat"
-                if isinstance(obj, list):
-                    entry[key] = attempt(lambda: Writer.write(obj, root=root, indent=indent))
-                    if obj:
-                        entry["many-" + key] = attempt(lambda: write_many(obj, indent))
-                else:
-                    entry[key] = attempt(lambda: Writer.write(obj, indent=indent))
-                    entry["root-" + key] = attempt(
-                        lambda: Writer.write(obj, root="renamed", indent=indent)
-                    )
-        results.append(entry)
-    return results
-
-
-if __name__ == "__main__":
-    entries = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    sys.stdout.buffer.write(json.dumps(process(entries)).encode("utf-8"))
-"""
-
-_LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV")
-
-
-def _reference_python():
-    path = os.environ.get("OVIRTSDK_REF_PYTHON")
-    if not path or not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        return None
-    return path
-
-
-pytestmark = pytest.mark.skipif(
-    _reference_python() is None,
-    reason="OVIRTSDK_REF_PYTHON is not set to the interpreter of the official ovirtsdk4 4.6.3",
-)
-
 
 # -- hand-written documents -----------------------------------------------------------------------
 
@@ -445,40 +340,14 @@ def _root(document):
     return match.group(1) if match else None
 
 
-def _run_reference(python, entries):
-    env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV}
-    with tempfile.TemporaryDirectory() as cwd:
-        script = os.path.join(cwd, "codec_differential.py")
-        with open(script, "w") as f:
-            f.write(SCRIPT)
-        proc = subprocess.run(
-            [python, "-I", script],
-            input=json.dumps(entries).encode("utf-8"),
-            capture_output=True,
-            cwd=cwd,
-            env=env,
-            timeout=300,
-        )
-    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-4000:]
-    return json.loads(proc.stdout.decode("utf-8"))
-
-
-def _run_ours(entries):
-    namespace = {"__name__": "codec_differential"}
-    exec(compile(SCRIPT, "codec_differential.py", "exec"), namespace)
-    # Through JSON, as the reference's results are, so that both compare alike.
-    return json.loads(json.dumps(namespace["process"](entries)))
-
-
 @pytest.fixture(scope="module")
-def results():
+def results(both_sides):
     documents = {"hand/" + k: (v, _root(v)) for k, v in HAND.items()}
     documents.update({"edge/" + k: (v, _root(v)) for k, v in EDGE.items()})
     documents.update({"random/" + k: v for k, v in random_documents().items()})
     names = list(documents)
     entries = [list(documents[name]) for name in names]
-    ref = _run_reference(_reference_python(), entries)
-    ours = _run_ours(entries)
+    ours, ref = both_sides({"op": "codec", "entries": entries})
     return {name: (documents[name][0], o, r) for name, o, r in zip(names, ours, ref, strict=True)}
 
 

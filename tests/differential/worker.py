@@ -33,6 +33,11 @@ Commands (``{"op": ...}``), answered with ``{"ok": result}`` or ``{"error": mess
 ``read`` ``documents``
     Each document read with ``Reader.read``: ``["ok", normal form]`` or ``["error", names]``
     (the names of the exception's class and of its bases).
+``codec`` ``entries``
+    Each ``[document, root]`` read, then what was read written again with
+    ``Writer.write(obj, indent=...)`` both ways (for a list: with ``root``, and with the item
+    writer's ``write_many``; for an object: also under the root ``renamed``). Each outcome is
+    ``{"ok": value}`` or ``{"error": [class name, message]}``.
 """
 
 import datetime
@@ -43,9 +48,10 @@ import sys
 import types as _pytypes
 
 import ovirtsdk4
-from ovirtsdk4 import types
+from ovirtsdk4 import types, writers
 from ovirtsdk4.reader import Reader
 from ovirtsdk4.writer import Writer
+from ovirtsdk4.xml import XmlWriter
 
 
 class Text(str):
@@ -154,7 +160,7 @@ def write(case):
 
 def normal(value):
     """A JSON form of what a reader returned: every attribute, enums by value, dates by
-    ``isoformat``, numbers tagged with their type."""
+    ``isoformat`` with their UTC offset and zone name, numbers tagged with their type."""
     if isinstance(value, ovirtsdk4.Struct):
         out = {"__type__": type(value).__name__}
         for key, item in vars(value).items():
@@ -167,7 +173,12 @@ def normal(value):
     if isinstance(value, enum.Enum):
         return {"__enum__": type(value).__name__, "value": value.value}
     if isinstance(value, datetime.datetime):
-        return {"__date__": value.isoformat()}
+        offset = value.utcoffset()
+        return {
+            "__date__": value.isoformat(),
+            "offset": None if offset is None else offset.total_seconds(),
+            "tzname": value.tzname(),
+        }
     if isinstance(value, float):
         return {"__float__": repr(value)}
     if isinstance(value, int) and not isinstance(value, bool):
@@ -182,12 +193,49 @@ def read(document):
         return ["error", [cls.__name__ for cls in type(error).__mro__]]
 
 
+def attempt(func, *args, **kwargs):
+    try:
+        return {"ok": func(*args, **kwargs)}
+    except Exception as error:
+        return {"error": [type(error).__name__, str(error)]}
+
+
+def write_many(obj, indent):
+    writer_class = getattr(writers, type(obj[0]).__name__ + "Writer")
+    cursor = XmlWriter(None, indent)
+    try:
+        writer_class.write_many(obj, cursor)
+        return cursor.string()
+    finally:
+        cursor.close()
+
+
+def codec(document, root):
+    read = attempt(Reader.read, document.encode("utf-8"))
+    if "ok" not in read:
+        return {"read": read}
+    obj = read["ok"]
+    entry = {"read": attempt(normal, obj)}
+    for indent in (False, True):
+        key = "indent" if indent else "flat"
+        if isinstance(obj, list):
+            entry[key] = attempt(Writer.write, obj, root=root, indent=indent)
+            if obj:
+                entry["many-" + key] = attempt(write_many, obj, indent)
+        else:
+            entry[key] = attempt(Writer.write, obj, indent=indent)
+            entry["root-" + key] = attempt(Writer.write, obj, root="renamed", indent=indent)
+    return entry
+
+
 def answer(command):
     op = command["op"]
     if op == "write":
         return [write(case) for case in command["cases"]]
     if op == "read":
         return [read(document) for document in command["documents"]]
+    if op == "codec":
+        return [codec(document, root) for document, root in command["entries"]]
     if op == "hello":
         return ovirtsdk4.__file__
     raise ValueError(f"unknown command {op!r}")
