@@ -38,6 +38,15 @@ def python_name(words_name):
     return words_name + "_" if keyword.iskeyword(words_name) else words_name
 
 
+def annotation(type_name, kind, is_list, module="", list_name="list"):
+    """The type of a value: ``module`` prefixes enum and struct names (``types.`` in
+    ``services.pyi``, where ``list_name`` is ``builtins.list``, as the ``list`` methods hide the
+    built-in). Lists of structs read from documents are ``List``s, which are ``list``s, so
+    ``list[...]`` names both."""
+    base = PRIMITIVE_PYTHON_TYPES[type_name] if kind == "primitive" else module + type_name
+    return f"{list_name}[{base}]" if is_list else base
+
+
 @dataclass(frozen=True)
 class Member:
     """One attribute of a struct, as the generated class and its reader/writer see it."""
@@ -85,8 +94,12 @@ class Member:
 
     @property
     def type_doc(self):
-        base = PRIMITIVE_PYTHON_TYPES.get(self.type_name, self.type_name)
-        return f"list[{base}]" if self.is_list else base
+        return annotation(self.type_name, self.kind, self.is_list)
+
+    @property
+    def stub_type(self):
+        """The member's type in ``types.pyi``: every attribute may be ``None``."""
+        return self.type_doc + " | None"
 
     @property
     def doc(self):
@@ -150,6 +163,34 @@ class Parameter:
     kind: str  # primitive | enum | struct
     is_list: bool
     request: str  # query | action | body
+    required: bool  # the method's mandatory_parameters name it
+    deprecated: bool
+
+    @property
+    def type_doc(self):
+        """The type of a value, as the docstrings name it."""
+        return annotation(self.type_name, self.kind, self.is_list, "types.")
+
+    @property
+    def stub(self):
+        """The parameter in a ``services.pyi`` signature: the body has no default (API.md
+        S-3)."""
+        value = annotation(self.type_name, self.kind, self.is_list, "types.", "builtins.list")
+        if self.request == "body":
+            return f"{self.python_name}: {value}"
+        return f"{self.python_name}: {value} | None = None"
+
+    @property
+    def doc(self):
+        """The parameter's line in a method docstring."""
+        where = {
+            "body": "the request document",
+            "query": f"query parameter ``{self.wire_name}``",
+            "action": f"element ``<{self.wire_name}>`` of the request ``<action>``",
+        }[self.request]
+        need = "required" if self.required else "optional"
+        text = f"{self.python_name} ({self.type_doc}, {need}): {where}"
+        return text + ", deprecated" if self.deprecated else text
 
     @property
     def check_type(self):
@@ -170,6 +211,45 @@ class Method:
     body: Parameter | None  # add/update: the object sent and returned
     parameters: tuple  # the keyword parameters, in signature order
     result: str | None  # action: the <action> member returned
+    returned: Parameter | None  # the model's result parameter (None: returns nothing)
+    signature_of: str | None  # the method this one is a signature of (add_from_scratch: add)
+    mandatory: tuple  # groups of alternative input paths the model makes mandatory
+    deprecated: bool
+
+    @property
+    def returns(self):
+        """The type a waited call returns, in ``services.pyi``: ``list`` and ``get`` of a
+        collection give a ``List``; an action's result may be missing from the reply."""
+        if self.returned is None:
+            return "None"
+        item = annotation(self.returned.type_name, self.returned.kind, False, "types.")
+        if self.returned.is_list:
+            return f"List[{item}]" if self.returned.kind == "struct" else f"builtins.list[{item}]"
+        return f"{item} | None" if self.kind == "action" else item
+
+    @property
+    def item(self):
+        """``list_iter``: the type of one item."""
+        return annotation(self.returned.type_name, self.returned.kind, False, "types.")
+
+    @property
+    def stub_parameters(self):
+        """The stub signature before ``headers`` (self, the body, the keyword parameters)."""
+        return ", ".join(["self", *(p.stub for p in self.checked)])
+
+    @property
+    def returns_doc(self):
+        """What the docstring says a waited call returns."""
+        if self.returned is None:
+            return None
+        if self.kind == "action":
+            return f"the reply's ``<action>``'s ``<{self.returned.name}>``, or None without one"
+        return "the reply's document"
+
+    @property
+    def mandatory_doc(self):
+        """The model's mandatory inputs, one group per item: ``a or b``."""
+        return tuple(" or ".join(f"``{path}``" for path in group) for group in self.mandatory)
 
     @property
     def signature(self):
@@ -247,6 +327,13 @@ class Model:
     def service_names(self):
         return tuple(s.name for s in self.services)
 
+    @property
+    def dated_parameters(self):
+        """Whether a service method takes a date (``services.pyi`` then imports datetime)."""
+        return any(
+            p.type_name == "Date" for s in self.services for m in s.methods for p in m.checked
+        )
+
 
 def _member(raw):
     name = python_name(raw["name"])
@@ -298,7 +385,7 @@ def _enum(raw):
     return Enum(name=raw["name"], values=tuple(values))
 
 
-def _parameter(raw):
+def _parameter(raw, required=False):
     name = python_name(raw["name"])
     if name != raw["python_name"]:
         raise ModelError(f"parameter {raw['name']!r}: model says {raw['python_name']!r}")
@@ -310,21 +397,30 @@ def _parameter(raw):
         kind=raw["type_kind"],
         is_list=raw["is_list"],
         request=raw["request"],
+        required=required,
+        deprecated=raw["deprecated"],
     )
 
 
 def _method(service_name, raw):
-    sent = [_parameter(p) for p in raw["parameters"] if p["request"] in ("query", "action")]
+    mandatory = set(raw["mandatory_parameters"])
+    sent = [
+        _parameter(p, p["name"] in mandatory)
+        for p in raw["parameters"]
+        if p["request"] in ("query", "action")
+    ]
     order = overlay.PARAMETER_ORDER.get((service_name, raw["name"]))
     if order is not None:
         if sorted(order) != sorted(p.name for p in sent):
             raise ModelError(f"overlay order of {service_name}.{raw['name']} is out of date")
         sent.sort(key=lambda p: order.index(p.name))
-    body = [_parameter(p) for p in raw["parameters"] if p["request"] == "body"]
-    result = None
-    if raw["kind"] == "action" and raw["result_parameter"]:
+    body = [_parameter(p, True) for p in raw["parameters"] if p["request"] == "body"]
+    result = returned = None
+    if raw["result_parameter"]:
         out = next(p for p in raw["parameters"] if p["name"] == raw["result_parameter"])
-        result = python_name(out["name"])
+        returned = _parameter(out)
+        if raw["kind"] == "action":
+            result = python_name(out["name"])
     return Method(
         name=raw["name"],
         kind=raw["kind"],
@@ -333,6 +429,10 @@ def _method(service_name, raw):
         body=body[0] if body else None,
         parameters=tuple(sent),
         result=result,
+        returned=returned,
+        signature_of=raw["signature_of"],
+        mandatory=tuple(tuple(group) for group in raw["mandatory"]),
+        deprecated=raw["deprecated"],
     )
 
 

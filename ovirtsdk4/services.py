@@ -321,17 +321,39 @@ class AffinityGroupService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.AffinityGroup``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, group, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            group (types.AffinityGroup, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.AffinityGroup``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupService_update
         return self._invoke(spec, (group, async_), headers, query, wait, kwargs)
 
@@ -390,7 +412,14 @@ class AffinityGroupHostService(Service):
     """Service ``AffinityGroupHostService``."""
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupHostService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -410,7 +439,14 @@ class AffinityGroupHostLabelService(Service):
     """Service ``AffinityGroupHostLabelService``."""
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupHostLabelService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -432,12 +468,29 @@ class AffinityGroupHostLabelsService(Service):
     _id_locator = "label_service"
 
     def add(self, label, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``label.id`` or ``label.name``.
+
+        Args:
+            label (types.AffinityLabel, required): the request document.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupHostLabelsService_add
         return self._invoke(spec, (label,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.AffinityLabel]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupHostLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -483,12 +536,29 @@ class AffinityGroupHostsService(Service):
     _id_locator = "host_service"
 
     def add(self, host, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``host.id`` or ``host.name``.
+
+        Args:
+            host (types.Host, required): the request document.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupHostsService_add
         return self._invoke(spec, (host,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Host]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupHostsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -532,7 +602,14 @@ class AffinityGroupVmService(Service):
     """Service ``AffinityGroupVmService``."""
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupVmService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -552,7 +629,14 @@ class AffinityGroupVmLabelService(Service):
     """Service ``AffinityGroupVmLabelService``."""
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupVmLabelService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -574,12 +658,29 @@ class AffinityGroupVmLabelsService(Service):
     _id_locator = "label_service"
 
     def add(self, label, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``label.id`` or ``label.name``.
+
+        Args:
+            label (types.AffinityLabel, required): the request document.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupVmLabelsService_add
         return self._invoke(spec, (label,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.AffinityLabel]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupVmLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -625,12 +726,29 @@ class AffinityGroupVmsService(Service):
     _id_locator = "vm_service"
 
     def add(self, vm, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``vm.id`` or ``vm.name``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupVmsService_add
         return self._invoke(spec, (vm,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Vm]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupVmsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -676,12 +794,29 @@ class AffinityGroupsService(Service):
     _id_locator = "group_service"
 
     def add(self, group, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``group.name``.
+
+        Args:
+            group (types.AffinityGroup, required): the request document.
+
+        Returns ``types.AffinityGroup``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupsService_add
         return self._invoke(spec, (group,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.AffinityGroup]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityGroupsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -730,17 +865,35 @@ class AffinityLabelService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, label, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            label (types.AffinityLabel, required): the request document.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelService_update
         return self._invoke(spec, (label,), headers, query, wait, kwargs)
 
@@ -789,12 +942,23 @@ class AffinityLabelHostService(Service):
     """Service ``AffinityLabelHostService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelHostService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelHostService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -826,12 +990,26 @@ class AffinityLabelHostsService(Service):
     _id_locator = "host_service"
 
     def add(self, host, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            host (types.Host, required): the request document.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelHostsService_add
         return self._invoke(spec, (host,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.Host]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelHostsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -874,12 +1052,23 @@ class AffinityLabelVmService(Service):
     """Service ``AffinityLabelVmService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelVmService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelVmService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -911,12 +1100,26 @@ class AffinityLabelVmsService(Service):
     _id_locator = "vm_service"
 
     def add(self, vm, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelVmsService_add
         return self._invoke(spec, (vm,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.Vm]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelVmsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -961,12 +1164,27 @@ class AffinityLabelsService(Service):
     _id_locator = "label_service"
 
     def add(self, label, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            label (types.AffinityLabel, required): the request document.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelsService_add
         return self._invoke(spec, (label,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.AffinityLabel]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AffinityLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1010,12 +1228,23 @@ class AssignedAffinityLabelService(Service):
     """Service ``AssignedAffinityLabelService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedAffinityLabelService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedAffinityLabelService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -1047,12 +1276,26 @@ class AssignedAffinityLabelsService(Service):
     _id_locator = "label_service"
 
     def add(self, label, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            label (types.AffinityLabel, required): the request document.
+
+        Returns ``types.AffinityLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedAffinityLabelsService_add
         return self._invoke(spec, (label,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.AffinityLabel]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedAffinityLabelsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -1095,12 +1338,26 @@ class AssignedCpuProfileService(Service):
     """Service ``AssignedCpuProfileService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.CpuProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedCpuProfileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedCpuProfileService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -1133,12 +1390,29 @@ class AssignedCpuProfilesService(Service):
     _id_locator = "profile_service"
 
     def add(self, profile, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``profile.name``.
+
+        Args:
+            profile (types.CpuProfile, required): the request document.
+
+        Returns ``types.CpuProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedCpuProfilesService_add
         return self._invoke(spec, (profile,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.CpuProfile]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedCpuProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1182,12 +1456,26 @@ class AssignedDiskProfileService(Service):
     """Service ``AssignedDiskProfileService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DiskProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedDiskProfileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedDiskProfileService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -1220,12 +1508,29 @@ class AssignedDiskProfilesService(Service):
     _id_locator = "profile_service"
 
     def add(self, profile, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``profile.name``.
+
+        Args:
+            profile (types.DiskProfile, required): the request document.
+
+        Returns ``types.DiskProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedDiskProfilesService_add
         return self._invoke(spec, (profile,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.DiskProfile]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedDiskProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1271,57 +1576,154 @@ class AssignedPermissionsService(Service):
     _id_locator = "permission_service"
 
     def add(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``permission.role.id`` or ``permission.role.name``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_cluster_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.cluster.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_cluster_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_data_center_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.data_center.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_data_center_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_group_level(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.group.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_group_level
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_host_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.host.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_host_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_storage_domain_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.storage_domain.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_storage_domain_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_template_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.template.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_template_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_user_level(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.user.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_user_level
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_vm_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.vm.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_vm_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_vm_pool_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.vm_pool.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_add_vm_pool_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.Permission]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedPermissionsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -1465,7 +1867,15 @@ class AssignedRolesService(Service):
     _id_locator = "role_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Role]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedRolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1498,12 +1908,26 @@ class AssignedTagService(Service):
     """Service ``AssignedTagService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Tag``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedTagService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedTagService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -1536,12 +1960,29 @@ class AssignedTagsService(Service):
     _id_locator = "tag_service"
 
     def add(self, tag, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``tag.id`` or ``tag.name``.
+
+        Args:
+            tag (types.Tag, required): the request document.
+
+        Returns ``types.Tag``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedTagsService_add
         return self._invoke(spec, (tag,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Tag]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedTagsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1589,12 +2030,26 @@ class AssignedVnicProfileService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.VnicProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedVnicProfileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedVnicProfileService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -1631,12 +2086,29 @@ class AssignedVnicProfilesService(Service):
     _id_locator = "profile_service"
 
     def add(self, profile, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``profile.name``.
+
+        Args:
+            profile (types.VnicProfile, required): the request document.
+
+        Returns ``types.VnicProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedVnicProfilesService_add
         return self._invoke(spec, (profile,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.VnicProfile]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AssignedVnicProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1684,22 +2156,51 @@ class AttachedStorageDomainService(Service):
     }
 
     def activate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/activate``."""
+        """Action ``activate``: ``POST {path}/activate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainService_activate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def deactivate(self, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/deactivate``."""
+        """Action ``deactivate``: ``POST {path}/deactivate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainService_deactivate
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -1774,42 +2275,92 @@ class AttachedStorageDomainDiskService(MeasurableService):
     }
 
     def copy(self, disk=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/copy``."""
+        """Action ``copy``: ``POST {path}/copy``. Deprecated.
+
+        Args:
+            disk (types.Disk, optional): element ``<disk>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_copy
         return self._invoke(spec, (disk, storage_domain), headers, query, wait, kwargs)
 
     def export(self, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Args:
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_export
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def move(self, async_=None, filter=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/move``."""
+        """Action ``move``: ``POST {path}/move``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_move
         return self._invoke(spec, (async_, filter, storage_domain), headers, query, wait, kwargs)
 
     def register(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/register``."""
+        """Action ``register``: ``POST {path}/register``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_register
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def sparsify(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/sparsify``."""
+        """Action ``sparsify``: ``POST {path}/sparsify``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_sparsify
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDiskService_update
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
@@ -1916,12 +2467,28 @@ class AttachedStorageDomainDisksService(Service):
     _id_locator = "disk_service"
 
     def add(self, disk, unregistered=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``. Deprecated.
+
+        Args:
+            disk (types.Disk, required): the request document.
+            unregistered (bool, optional): query parameter ``unregistered``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDisksService_add
         return self._invoke(spec, (disk, unregistered), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -1968,12 +2535,29 @@ class AttachedStorageDomainsService(Service):
     _id_locator = "storage_domain_service"
 
     def add(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainsService_add
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.StorageDomain]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _AttachedStorageDomainsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -2017,12 +2601,27 @@ class BalanceService(Service):
     """Service ``BalanceService``."""
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Balance``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BalanceService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BalanceService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -2056,12 +2655,30 @@ class BalancesService(Service):
     _id_locator = "balance_service"
 
     def add(self, balance, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``balance.scheduling_policy_unit.id``.
+
+        Args:
+            balance (types.Balance, required): the request document.
+
+        Returns ``types.Balance``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BalancesService_add
         return self._invoke(spec, (balance,), headers, query, wait, kwargs)
 
     def list(self, filter=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Balance]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BalancesService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
@@ -2106,17 +2723,39 @@ class BookmarkService(Service):
     """Service ``BookmarkService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Bookmark``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BookmarkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BookmarkService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, bookmark, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            bookmark (types.Bookmark, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Bookmark``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BookmarkService_update
         return self._invoke(spec, (bookmark, async_), headers, query, wait, kwargs)
 
@@ -2161,12 +2800,29 @@ class BookmarksService(Service):
     _id_locator = "bookmark_service"
 
     def add(self, bookmark, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``bookmark.name``; ``bookmark.value``.
+
+        Args:
+            bookmark (types.Bookmark, required): the request document.
+
+        Returns ``types.Bookmark``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BookmarksService_add
         return self._invoke(spec, (bookmark,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Bookmark]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _BookmarksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -2222,37 +2878,88 @@ class ClusterService(Service):
     }
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Cluster``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def refresh_gluster_heal_status(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/refreshglusterhealstatus``."""
+        """Action ``refresh_gluster_heal_status``: ``POST {path}/refreshglusterhealstatus``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_refresh_gluster_heal_status
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def reset_emulated_machine(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/resetemulatedmachine``."""
+        """Action ``reset_emulated_machine``: ``POST {path}/resetemulatedmachine``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_reset_emulated_machine
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def sync_all_networks(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/syncallnetworks``."""
+        """Action ``sync_all_networks``: ``POST {path}/syncallnetworks``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_sync_all_networks
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, cluster, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            cluster (types.Cluster, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Cluster``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_update
         return self._invoke(spec, (cluster, async_), headers, query, wait, kwargs)
 
     def upgrade(self, async_=None, correlation_id=None, upgrade_action=None, upgrade_percent_complete=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/upgrade``."""
+        """Action ``upgrade``: ``POST {path}/upgrade``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            correlation_id (str, optional): element ``<correlation_id>`` of the request ``<action>``.
+            upgrade_action (types.ClusterUpgradeAction, optional): element ``<upgrade_action>`` of the request ``<action>``.
+            upgrade_percent_complete (int, optional): element ``<upgrade_percent_complete>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterService_upgrade
         return self._invoke(spec, (async_, correlation_id, upgrade_action, upgrade_percent_complete), headers, query, wait, kwargs)
 
@@ -2378,12 +3085,23 @@ class ClusterEnabledFeatureService(Service):
     """Service ``ClusterEnabledFeatureService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ClusterFeature``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterEnabledFeatureService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterEnabledFeatureService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -2415,12 +3133,28 @@ class ClusterEnabledFeaturesService(Service):
     _id_locator = "feature_service"
 
     def add(self, feature, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``feature.id``.
+
+        Args:
+            feature (types.ClusterFeature, required): the request document.
+
+        Returns ``types.ClusterFeature``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterEnabledFeaturesService_add
         return self._invoke(spec, (feature,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.ClusterFeature]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterEnabledFeaturesService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -2463,7 +3197,14 @@ class ClusterExternalProvidersService(Service):
     """Service ``ClusterExternalProvidersService``."""
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.ExternalProvider]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterExternalProvidersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -2490,7 +3231,14 @@ class ClusterFeatureService(Service):
     """Service ``ClusterFeatureService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ClusterFeature``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterFeatureService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -2512,7 +3260,14 @@ class ClusterFeaturesService(Service):
     _id_locator = "feature_service"
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.ClusterFeature]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterFeaturesService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -2548,7 +3303,14 @@ class ClusterLevelService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ClusterLevel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterLevelService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -2574,7 +3336,14 @@ class ClusterLevelsService(Service):
     _id_locator = "level_service"
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.ClusterLevel]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterLevelsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -2606,17 +3375,35 @@ class ClusterNetworkService(Service):
     """Service ``ClusterNetworkService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterNetworkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterNetworkService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, network, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            network (types.Network, required): the request document.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterNetworkService_update
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
@@ -2659,12 +3446,27 @@ class ClusterNetworksService(Service):
     _id_locator = "network_service"
 
     def add(self, network, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            network (types.Network, required): the request document.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterNetworksService_add
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Network]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClusterNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -2710,12 +3512,32 @@ class ClustersService(Service):
     _id_locator = "cluster_service"
 
     def add(self, cluster, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``cluster.data_center.id`` or ``cluster.data_center.name``; ``cluster.name``.
+
+        Args:
+            cluster (types.Cluster, required): the request document.
+
+        Returns ``types.Cluster``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClustersService_add
         return self._invoke(spec, (cluster,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Cluster]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ClustersService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
 
@@ -2762,7 +3584,14 @@ class CopyableService(Service):
     """Service ``CopyableService``."""
 
     def copy(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/copy``."""
+        """Action ``copy``: ``POST {path}/copy``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _CopyableService_copy
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -2786,17 +3615,39 @@ class CpuProfileService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.CpuProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _CpuProfileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _CpuProfileService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, profile, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            profile (types.CpuProfile, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.CpuProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _CpuProfileService_update
         return self._invoke(spec, (profile, async_), headers, query, wait, kwargs)
 
@@ -2845,12 +3696,29 @@ class CpuProfilesService(Service):
     _id_locator = "profile_service"
 
     def add(self, profile, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``profile.cluster.id``; ``profile.name``.
+
+        Args:
+            profile (types.CpuProfile, required): the request document.
+
+        Returns ``types.CpuProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _CpuProfilesService_add
         return self._invoke(spec, (profile,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.CpuProfile]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _CpuProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -2904,27 +3772,68 @@ class DataCenterService(Service):
     }
 
     def clean_finished_tasks(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/cleanfinishedtasks``."""
+        """Action ``clean_finished_tasks``: ``POST {path}/cleanfinishedtasks``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterService_clean_finished_tasks
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DataCenter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, force=None, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            force (bool, optional): query parameter ``force``.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterService_remove
         return self._invoke(spec, (force, async_), headers, query, wait, kwargs)
 
     def set_master(self, async_=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/setmaster``."""
+        """Action ``set_master``: ``POST {path}/setmaster``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterService_set_master
         return self._invoke(spec, (async_, storage_domain), headers, query, wait, kwargs)
 
     def update(self, data_center, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            data_center (types.DataCenter, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.DataCenter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterService_update
         return self._invoke(spec, (data_center, async_), headers, query, wait, kwargs)
 
@@ -3020,17 +3929,35 @@ class DataCenterNetworkService(Service):
     """Service ``DataCenterNetworkService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterNetworkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterNetworkService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, network, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            network (types.Network, required): the request document.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterNetworkService_update
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
@@ -3073,12 +4000,27 @@ class DataCenterNetworksService(Service):
     _id_locator = "network_service"
 
     def add(self, network, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            network (types.Network, required): the request document.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterNetworksService_add
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Network]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCenterNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -3124,12 +4066,32 @@ class DataCentersService(Service):
     _id_locator = "data_center_service"
 
     def add(self, data_center, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``data_center.local``; ``data_center.name``.
+
+        Args:
+            data_center (types.DataCenter, required): the request document.
+
+        Returns ``types.DataCenter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCentersService_add
         return self._invoke(spec, (data_center,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.DataCenter]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DataCentersService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
 
@@ -3182,52 +4144,142 @@ class DiskService(MeasurableService):
     }
 
     def convert(self, disk=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/convert``."""
+        """Action ``convert``: ``POST {path}/convert``.
+
+        Mandatory in the model: ``disk.format`` or ``disk.sparse``.
+
+        Args:
+            disk (types.Disk, required): element ``<disk>`` of the request ``<action>``.
+            follow (str, optional): element ``<follow>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_convert
         return self._invoke(spec, (disk, follow), headers, query, wait, kwargs)
 
     def copy(self, async_=None, disk=None, disk_profile=None, filter=None, quota=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/copy``."""
+        """Action ``copy``: ``POST {path}/copy``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            disk (types.Disk, optional): element ``<disk>`` of the request ``<action>``.
+            disk_profile (types.DiskProfile, optional): element ``<disk_profile>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            quota (types.Quota, optional): element ``<quota>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_copy
         return self._invoke(spec, (async_, disk, disk_profile, filter, quota, storage_domain), headers, query, wait, kwargs)
 
     def export(self, async_=None, filter=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_export
         return self._invoke(spec, (async_, filter, storage_domain), headers, query, wait, kwargs)
 
     def get(self, all_content=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_get
         return self._invoke(spec, (all_content, follow), headers, query, wait, kwargs)
 
     def move(self, async_=None, disk_profile=None, filter=None, quota=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/move``."""
+        """Action ``move``: ``POST {path}/move``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            disk_profile (types.DiskProfile, optional): element ``<disk_profile>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            quota (types.Quota, optional): element ``<quota>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_move
         return self._invoke(spec, (async_, disk_profile, filter, quota, storage_domain), headers, query, wait, kwargs)
 
     def reduce(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reduce``."""
+        """Action ``reduce``: ``POST {path}/reduce``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_reduce
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def refresh_lun(self, host=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/refreshlun``."""
+        """Action ``refresh_lun``: ``POST {path}/refreshlun``.
+
+        Mandatory in the model: ``host.id`` or ``host.name``.
+
+        Args:
+            host (types.Host, required): element ``<host>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_refresh_lun
         return self._invoke(spec, (host,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def sparsify(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/sparsify``."""
+        """Action ``sparsify``: ``POST {path}/sparsify``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_sparsify
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskService_update
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
@@ -3370,17 +4422,38 @@ class DiskAttachmentService(Service):
     """Service ``DiskAttachmentService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, detach_only=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            detach_only (bool, optional): query parameter ``detach_only``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentService_remove
         return self._invoke(spec, (detach_only,), headers, query, wait, kwargs)
 
     def update(self, disk_attachment, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            disk_attachment (types.DiskAttachment, required): the request document.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentService_update
         return self._invoke(spec, (disk_attachment,), headers, query, wait, kwargs)
 
@@ -3424,22 +4497,54 @@ class DiskAttachmentsService(Service):
     _id_locator = "attachment_service"
 
     def add(self, attachment, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            attachment (types.DiskAttachment, required): the request document.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentsService_add
         return self._invoke(spec, (attachment,), headers, query, wait, kwargs)
 
     def add_providing_disk_id(self, attachment, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``attachment.disk.id``.
+
+        Args:
+            attachment (types.DiskAttachment, required): the request document.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentsService_add_providing_disk_id
         return self._invoke(spec, (attachment,), headers, query, wait, kwargs)
 
     def add_signature1(self, attachment, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``attachment.bootable``; ``attachment.interface``; ``attachment.pass_discard``.
+
+        Args:
+            attachment (types.DiskAttachment, required): the request document.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentsService_add_signature1
         return self._invoke(spec, (attachment,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.DiskAttachment]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskAttachmentsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -3508,17 +4613,39 @@ class DiskProfileService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DiskProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskProfileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskProfileService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, profile, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            profile (types.DiskProfile, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.DiskProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskProfileService_update
         return self._invoke(spec, (profile, async_), headers, query, wait, kwargs)
 
@@ -3567,12 +4694,29 @@ class DiskProfilesService(Service):
     _id_locator = "disk_profile_service"
 
     def add(self, profile, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``profile.name``; ``profile.storage_domain.id``.
+
+        Args:
+            profile (types.DiskProfile, required): the request document.
+
+        Returns ``types.DiskProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskProfilesService_add
         return self._invoke(spec, (profile,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.DiskProfile]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -3616,12 +4760,26 @@ class DiskSnapshotService(Service):
     """Service ``DiskSnapshotService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DiskSnapshot``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskSnapshotService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskSnapshotService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -3654,7 +4812,17 @@ class DiskSnapshotsService(Service):
     _id_locator = "snapshot_service"
 
     def list(self, follow=None, include_active=None, include_template=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            include_active (bool, optional): query parameter ``include_active``.
+            include_template (bool, optional): query parameter ``include_template``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.DiskSnapshot]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DiskSnapshotsService_list
         return self._invoke(spec, (follow, include_active, include_template, max), headers, query, wait, kwargs)
 
@@ -3691,22 +4859,59 @@ class DisksService(Service):
     _id_locator = "disk_service"
 
     def add(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``disk.format``; ``disk.interface``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DisksService_add
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
     def add_lun(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``disk.lun_storage.logical_units[].address``; ``disk.lun_storage.logical_units[].id``; ``disk.lun_storage.logical_units[].port``; ``disk.lun_storage.logical_units[].target``; ``disk.lun_storage.type``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DisksService_add_lun
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
     def add_on_storage_domain(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``disk.provisioned_size``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DisksService_add_on_storage_domain
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DisksService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -3779,7 +4984,14 @@ class DomainService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Domain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -3807,7 +5019,14 @@ class DomainGroupService(Service):
     """Service ``DomainGroupService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Group``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainGroupService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -3829,7 +5048,17 @@ class DomainGroupsService(Service):
     _id_locator = "group_service"
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Group]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainGroupsService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -3864,7 +5093,14 @@ class DomainUserService(Service):
     """Service ``DomainUserService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.User``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainUserService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -3884,7 +5120,14 @@ class DomainUserGroupsService(Service):
     """Service ``DomainUserGroupsService``."""
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.Group]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainUserGroupsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -3913,7 +5156,17 @@ class DomainUsersService(Service):
     _id_locator = "user_service"
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.User]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainUsersService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -3950,7 +5203,15 @@ class DomainsService(Service):
     _id_locator = "domain_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Domain]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _DomainsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -3985,7 +5246,15 @@ class KatelloErrataService(Service):
     _id_locator = "katello_erratum_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.KatelloErratum]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _KatelloErrataService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4020,7 +5289,15 @@ class EngineKatelloErrataService(KatelloErrataService):
     _id_locator = "katello_erratum_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.KatelloErratum]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EngineKatelloErrataService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4053,12 +5330,26 @@ class EventService(Service):
     """Service ``EventService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Event``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -4089,12 +5380,23 @@ class EventSubscriptionService(Service):
     """Service ``EventSubscriptionService``."""
 
     def get(self, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Returns ``types.EventSubscription``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventSubscriptionService_get
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventSubscriptionService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -4126,12 +5428,29 @@ class EventSubscriptionsService(Service):
     _id_locator = "event_subscription_service"
 
     def add(self, event_subscription, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``event_subscription.event``.
+
+        Args:
+            event_subscription (types.EventSubscription, required): the request document.
+
+        Returns ``types.EventSubscription``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventSubscriptionsService_add
         return self._invoke(spec, (event_subscription,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.EventSubscription]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventSubscriptionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4177,12 +5496,32 @@ class EventsService(Service):
     _id_locator = "event_service"
 
     def add(self, event, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``event.custom_id``; ``event.description``; ``event.origin``; ``event.severity``.
+
+        Args:
+            event (types.Event, required): the request document.
+
+        Returns ``types.Event``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventsService_add
         return self._invoke(spec, (event,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, from_=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            from_ (int, optional): query parameter ``from``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Event]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventsService_list
         return self._invoke(spec, (case_sensitive, follow, from_, max, search), headers, query, wait, kwargs)
 
@@ -4194,7 +5533,14 @@ class EventsService(Service):
         return self._iterate(spec, (case_sensitive, follow, from_, max, search), page_size, headers, query, kwargs)
 
     def undelete(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/undelete``."""
+        """Action ``undelete``: ``POST {path}/undelete``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _EventsService_undelete
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -4245,7 +5591,14 @@ class ExternalComputeResourceService(Service):
     """Service ``ExternalComputeResourceService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ExternalComputeResource``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalComputeResourceService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4267,7 +5620,15 @@ class ExternalComputeResourcesService(Service):
     _id_locator = "resource_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.ExternalComputeResource]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalComputeResourcesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4300,7 +5661,14 @@ class ExternalDiscoveredHostService(Service):
     """Service ``ExternalDiscoveredHostService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ExternalDiscoveredHost``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalDiscoveredHostService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4322,7 +5690,15 @@ class ExternalDiscoveredHostsService(Service):
     _id_locator = "host_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.ExternalDiscoveredHost]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalDiscoveredHostsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4355,7 +5731,14 @@ class ExternalHostService(Service):
     """Service ``ExternalHostService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ExternalHost``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4375,7 +5758,14 @@ class ExternalHostGroupService(Service):
     """Service ``ExternalHostGroupService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ExternalHostGroup``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostGroupService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4397,7 +5787,15 @@ class ExternalHostGroupsService(Service):
     _id_locator = "group_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.ExternalHostGroup]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostGroupsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4434,12 +5832,28 @@ class ExternalProviderService(Service):
     }
 
     def import_certificates(self, certificates=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/importcertificates``."""
+        """Action ``import_certificates``: ``POST {path}/importcertificates``.
+
+        Mandatory in the model: ``certificates[].content``.
+
+        Args:
+            certificates (list[types.Certificate], required): element ``<certificates>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalProviderService_import_certificates
         return self._invoke(spec, (certificates,), headers, query, wait, kwargs)
 
     def test_connectivity(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/testconnectivity``."""
+        """Action ``test_connectivity``: ``POST {path}/testconnectivity``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalProviderService_test_connectivity
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -4482,27 +5896,65 @@ class ExternalHostProviderService(ExternalProviderService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ExternalHostProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProviderService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_certificates(self, certificates=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/importcertificates``."""
+        """Action ``import_certificates``: ``POST {path}/importcertificates``.
+
+        Mandatory in the model: ``certificates[].content``.
+
+        Args:
+            certificates (list[types.Certificate], required): element ``<certificates>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProviderService_import_certificates
         return self._invoke(spec, (certificates,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProviderService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def test_connectivity(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/testconnectivity``."""
+        """Action ``test_connectivity``: ``POST {path}/testconnectivity``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProviderService_test_connectivity
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, provider, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            provider (types.ExternalHostProvider, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.ExternalHostProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProviderService_update
         return self._invoke(spec, (provider, async_), headers, query, wait, kwargs)
 
@@ -4589,12 +6041,30 @@ class ExternalHostProvidersService(Service):
     _id_locator = "provider_service"
 
     def add(self, provider, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``provider.name``.
+
+        Args:
+            provider (types.ExternalHostProvider, required): the request document.
+
+        Returns ``types.ExternalHostProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProvidersService_add
         return self._invoke(spec, (provider,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.ExternalHostProvider]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
@@ -4641,7 +6111,15 @@ class ExternalHostsService(Service):
     _id_locator = "host_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.ExternalHost]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalHostsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4674,7 +6152,14 @@ class ExternalNetworkProviderConfigurationService(Service):
     """Service ``ExternalNetworkProviderConfigurationService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ExternalNetworkProviderConfiguration``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalNetworkProviderConfigurationService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4696,7 +6181,14 @@ class ExternalNetworkProviderConfigurationsService(Service):
     _id_locator = "configuration_service"
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.ExternalNetworkProviderConfiguration]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalNetworkProviderConfigurationsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4728,7 +6220,14 @@ class ExternalProviderCertificateService(Service):
     """Service ``ExternalProviderCertificateService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Certificate``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalProviderCertificateService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4750,7 +6249,15 @@ class ExternalProviderCertificatesService(Service):
     _id_locator = "certificate_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Certificate]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalProviderCertificatesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4783,7 +6290,14 @@ class ExternalTemplateImportsService(Service):
     """Service ``ExternalTemplateImportsService``."""
 
     def add(self, import_, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            import_ (types.ExternalTemplateImport, required): the request document.
+
+        Returns ``types.ExternalTemplateImport``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalTemplateImportsService_add
         return self._invoke(spec, (import_,), headers, query, wait, kwargs)
 
@@ -4803,7 +6317,14 @@ class ExternalVmImportsService(Service):
     """Service ``ExternalVmImportsService``."""
 
     def add(self, import_, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            import_ (types.ExternalVmImport, required): the request document.
+
+        Returns ``types.ExternalVmImport``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ExternalVmImportsService_add
         return self._invoke(spec, (import_,), headers, query, wait, kwargs)
 
@@ -4823,17 +6344,39 @@ class FenceAgentService(Service):
     """Service ``FenceAgentService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Agent``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FenceAgentService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FenceAgentService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, agent, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            agent (types.Agent, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Agent``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FenceAgentService_update
         return self._invoke(spec, (agent, async_), headers, query, wait, kwargs)
 
@@ -4878,12 +6421,29 @@ class FenceAgentsService(Service):
     _id_locator = "agent_service"
 
     def add(self, agent, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``agent.address``; ``agent.order``; ``agent.password``; ``agent.type``; ``agent.username``.
+
+        Args:
+            agent (types.Agent, required): the request document.
+
+        Returns ``types.Agent``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FenceAgentsService_add
         return self._invoke(spec, (agent,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Agent]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FenceAgentsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -4927,7 +6487,14 @@ class FileService(Service):
     """Service ``FileService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.File``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -4949,7 +6516,18 @@ class FilesService(Service):
     _id_locator = "file_service"
 
     def list(self, case_sensitive=None, follow=None, max=None, refresh=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            refresh (bool, optional): query parameter ``refresh``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.File]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FilesService_list
         return self._invoke(spec, (case_sensitive, follow, max, refresh, search), headers, query, wait, kwargs)
 
@@ -4985,12 +6563,27 @@ class FilterService(Service):
     """Service ``FilterService``."""
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Filter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FilterService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FilterService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -5024,12 +6617,30 @@ class FiltersService(Service):
     _id_locator = "filter_service"
 
     def add(self, filter, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``filter.scheduling_policy_unit.id``.
+
+        Args:
+            filter (types.Filter, required): the request document.
+
+        Returns ``types.Filter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FiltersService_add
         return self._invoke(spec, (filter,), headers, query, wait, kwargs)
 
     def list(self, filter=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Filter]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _FiltersService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
@@ -5078,17 +6689,39 @@ class GlusterBrickService(MeasurableService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.GlusterBrick``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBrickService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBrickService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def replace(self, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/replace``."""
+        """Action ``replace``: ``POST {path}/replace``. Deprecated.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBrickService_replace
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
@@ -5137,17 +6770,42 @@ class GlusterBricksService(Service):
     _id_locator = "brick_service"
 
     def activate(self, async_=None, bricks=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/activate``."""
+        """Action ``activate``: ``POST {path}/activate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            bricks (list[types.GlusterBrick], optional): element ``<bricks>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBricksService_activate
         return self._invoke(spec, (async_, bricks), headers, query, wait, kwargs)
 
     def add(self, bricks, replica_count=None, stripe_count=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            bricks (list[types.GlusterBrick], required): the request document.
+            replica_count (int, optional): query parameter ``replica_count``.
+            stripe_count (int, optional): query parameter ``stripe_count``.
+
+        Returns ``List[types.GlusterBrick]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBricksService_add
         return self._invoke(spec, (bricks, replica_count, stripe_count), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.GlusterBrick]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBricksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -5159,17 +6817,42 @@ class GlusterBricksService(Service):
         return self._iterate(spec, (follow, max), page_size, headers, query, kwargs)
 
     def migrate(self, async_=None, bricks=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/migrate``."""
+        """Action ``migrate``: ``POST {path}/migrate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            bricks (list[types.GlusterBrick], optional): element ``<bricks>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBricksService_migrate
         return self._invoke(spec, (async_, bricks), headers, query, wait, kwargs)
 
     def remove(self, bricks=None, replica_count=None, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            bricks (list[types.GlusterBrick], optional): query parameter ``bricks``.
+            replica_count (int, optional): query parameter ``replica_count``.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBricksService_remove
         return self._invoke(spec, (bricks, replica_count, async_), headers, query, wait, kwargs)
 
     def stop_migrate(self, async_=None, bricks=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/stopmigrate``."""
+        """Action ``stop_migrate``: ``POST {path}/stopmigrate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            bricks (list[types.GlusterBrick], optional): element ``<bricks>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterBricksService_stop_migrate
         return self._invoke(spec, (async_, bricks), headers, query, wait, kwargs)
 
@@ -5257,27 +6940,66 @@ class GlusterHookService(Service):
     """Service ``GlusterHookService``."""
 
     def disable(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/disable``."""
+        """Action ``disable``: ``POST {path}/disable``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterHookService_disable
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def enable(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/enable``."""
+        """Action ``enable``: ``POST {path}/enable``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterHookService_enable
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.GlusterHook``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterHookService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterHookService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def resolve(self, async_=None, host=None, resolution_type=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/resolve``."""
+        """Action ``resolve``: ``POST {path}/resolve``.
+
+        Mandatory in the model: ``resolution_type``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            host (types.Host, optional): element ``<host>`` of the request ``<action>``.
+            resolution_type (str, required): element ``<resolution_type>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterHookService_resolve
         return self._invoke(spec, (async_, host, resolution_type), headers, query, wait, kwargs)
 
@@ -5345,7 +7067,15 @@ class GlusterHooksService(Service):
     _id_locator = "hook_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.GlusterHook]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterHooksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -5383,62 +7113,154 @@ class GlusterVolumeService(MeasurableService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.GlusterVolume``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def get_profile_statistics(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/getprofilestatistics``."""
+        """Action ``get_profile_statistics``: ``POST {path}/getprofilestatistics``.
+
+        Returns ``types.GlusterVolumeProfileDetails | None``, the reply's ``<action>``'s ``<details>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_get_profile_statistics
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def rebalance(self, async_=None, fix_layout=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/rebalance``."""
+        """Action ``rebalance``: ``POST {path}/rebalance``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            fix_layout (bool, optional): element ``<fix_layout>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_rebalance
         return self._invoke(spec, (async_, fix_layout, force), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def reset_all_options(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/resetalloptions``."""
+        """Action ``reset_all_options``: ``POST {path}/resetalloptions``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_reset_all_options
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def reset_option(self, async_=None, force=None, option=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/resetoption``."""
+        """Action ``reset_option``: ``POST {path}/resetoption``.
+
+        Mandatory in the model: ``force``; ``option.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, required): element ``<force>`` of the request ``<action>``.
+            option (types.Option, required): element ``<option>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_reset_option
         return self._invoke(spec, (async_, force, option), headers, query, wait, kwargs)
 
     def set_option(self, async_=None, option=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/setoption``."""
+        """Action ``set_option``: ``POST {path}/setoption``.
+
+        Mandatory in the model: ``option.name``; ``option.value``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            option (types.Option, required): element ``<option>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_set_option
         return self._invoke(spec, (async_, option), headers, query, wait, kwargs)
 
     def start(self, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/start``."""
+        """Action ``start``: ``POST {path}/start``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_start
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
     def start_profile(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/startprofile``."""
+        """Action ``start_profile``: ``POST {path}/startprofile``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_start_profile
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def stop(self, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/stop``."""
+        """Action ``stop``: ``POST {path}/stop``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_stop
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
     def stop_profile(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/stopprofile``."""
+        """Action ``stop_profile``: ``POST {path}/stopprofile``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_stop_profile
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def stop_rebalance(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/stoprebalance``."""
+        """Action ``stop_rebalance``: ``POST {path}/stoprebalance``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumeService_stop_rebalance
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -5595,12 +7417,31 @@ class GlusterVolumesService(Service):
     _id_locator = "volume_service"
 
     def add(self, volume, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``volume.bricks[].brick_dir``; ``volume.bricks[].server_id``; ``volume.name``; ``volume.volume_type``.
+
+        Args:
+            volume (types.GlusterVolume, required): the request document.
+
+        Returns ``types.GlusterVolume``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumesService_add
         return self._invoke(spec, (volume,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.GlusterVolume]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GlusterVolumesService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -5652,12 +7493,26 @@ class GroupService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Group``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GroupService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GroupService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -5702,12 +7557,31 @@ class GroupsService(Service):
     _id_locator = "group_service"
 
     def add(self, group, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``group.name``.
+
+        Args:
+            group (types.Group, required): the request document.
+
+        Returns ``types.Group``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GroupsService_add
         return self._invoke(spec, (group,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Group]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _GroupsService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -5772,137 +7646,401 @@ class HostService(MeasurableService):
     }
 
     def activate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/activate``."""
+        """Action ``activate``: ``POST {path}/activate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_activate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def approve(self, activate=None, async_=None, cluster=None, host=None, reboot=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/approve``."""
+        """Action ``approve``: ``POST {path}/approve``.
+
+        Args:
+            activate (bool, optional): element ``<activate>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            host (types.Host, optional): element ``<host>`` of the request ``<action>``.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_approve
         return self._invoke(spec, (activate, async_, cluster, host, reboot), headers, query, wait, kwargs)
 
     def approve_using_root_password(self, activate=None, async_=None, cluster=None, host=None, reboot=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/approve``."""
+        """Action ``approve_using_root_password``: ``POST {path}/approve``, as ``approve``.
+
+        Mandatory in the model: ``host.root_password``.
+
+        Args:
+            activate (bool, optional): element ``<activate>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            host (types.Host, required): element ``<host>`` of the request ``<action>``.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_approve_using_root_password
         return self._invoke(spec, (activate, async_, cluster, host, reboot), headers, query, wait, kwargs)
 
     def approve_using_ssh(self, activate=None, async_=None, cluster=None, host=None, reboot=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/approve``."""
+        """Action ``approve_using_ssh``: ``POST {path}/approve``, as ``approve``.
+
+        Mandatory in the model: ``host.ssh.authentication_method``; ``host.ssh.user.password``; ``host.ssh.user.user_name``.
+
+        Args:
+            activate (bool, optional): element ``<activate>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            host (types.Host, required): element ``<host>`` of the request ``<action>``.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_approve_using_ssh
         return self._invoke(spec, (activate, async_, cluster, host, reboot), headers, query, wait, kwargs)
 
     def commit_net_config(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/commitnetconfig``."""
+        """Action ``commit_net_config``: ``POST {path}/commitnetconfig``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_commit_net_config
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def copy_host_networks(self, async_=None, source_host=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/copyhostnetworks``."""
+        """Action ``copy_host_networks``: ``POST {path}/copyhostnetworks``.
+
+        Mandatory in the model: ``source_host.id``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            source_host (types.Host, required): element ``<source_host>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_copy_host_networks
         return self._invoke(spec, (async_, source_host), headers, query, wait, kwargs)
 
     def deactivate(self, async_=None, reason=None, stop_gluster_service=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/deactivate``."""
+        """Action ``deactivate``: ``POST {path}/deactivate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            reason (str, optional): element ``<reason>`` of the request ``<action>``.
+            stop_gluster_service (bool, optional): element ``<stop_gluster_service>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_deactivate
         return self._invoke(spec, (async_, reason, stop_gluster_service), headers, query, wait, kwargs)
 
     def discover_iscsi(self, async_=None, iscsi=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/discoveriscsi``."""
+        """Action ``discover_iscsi``: ``POST {path}/discoveriscsi``.
+
+        Mandatory in the model: ``iscsi.address``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            iscsi (types.IscsiDetails, required): element ``<iscsi>`` of the request ``<action>``.
+
+        Returns ``List[types.IscsiDetails]``, the reply's ``<action>``'s ``<discovered_targets>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_discover_iscsi
         return self._invoke(spec, (async_, iscsi), headers, query, wait, kwargs)
 
     def enroll_certificate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/enrollcertificate``."""
+        """Action ``enroll_certificate``: ``POST {path}/enrollcertificate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_enroll_certificate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def fence(self, async_=None, fence_type=None, maintenance_after_restart=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/fence``."""
+        """Action ``fence``: ``POST {path}/fence``.
+
+        Mandatory in the model: ``fence_type``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            fence_type (str, required): element ``<fence_type>`` of the request ``<action>``.
+            maintenance_after_restart (bool, optional): element ``<maintenance_after_restart>`` of the request ``<action>``.
+
+        Returns ``types.PowerManagement | None``, the reply's ``<action>``'s ``<power_management>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_fence
         return self._invoke(spec, (async_, fence_type, maintenance_after_restart), headers, query, wait, kwargs)
 
     def force_select_spm(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/forceselectspm``."""
+        """Action ``force_select_spm``: ``POST {path}/forceselectspm``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_force_select_spm
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def get(self, all_content=None, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_get
         return self._invoke(spec, (all_content, filter, follow), headers, query, wait, kwargs)
 
     def install(self, activate=None, async_=None, deploy_hosted_engine=None, host=None, image=None, reboot=None, root_password=None, ssh=None, undeploy_hosted_engine=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/install``."""
+        """Action ``install``: ``POST {path}/install``.
+
+        Args:
+            activate (bool, optional): element ``<activate>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            deploy_hosted_engine (bool, optional): element ``<deploy_hosted_engine>`` of the request ``<action>``.
+            host (types.Host, optional): element ``<host>`` of the request ``<action>``.
+            image (str, optional): element ``<image>`` of the request ``<action>``.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+            root_password (str, optional): element ``<root_password>`` of the request ``<action>``.
+            ssh (types.Ssh, optional): element ``<ssh>`` of the request ``<action>``.
+            undeploy_hosted_engine (bool, optional): element ``<undeploy_hosted_engine>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_install
         return self._invoke(spec, (activate, async_, deploy_hosted_engine, host, image, reboot, root_password, ssh, undeploy_hosted_engine), headers, query, wait, kwargs)
 
     def install_using_root_password(self, activate=None, async_=None, deploy_hosted_engine=None, host=None, image=None, reboot=None, root_password=None, ssh=None, undeploy_hosted_engine=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/install``."""
+        """Action ``install_using_root_password``: ``POST {path}/install``, as ``install``.
+
+        Args:
+            activate (bool, optional): element ``<activate>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            deploy_hosted_engine (bool, optional): element ``<deploy_hosted_engine>`` of the request ``<action>``.
+            host (types.Host, optional): element ``<host>`` of the request ``<action>``.
+            image (str, optional): element ``<image>`` of the request ``<action>``.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+            root_password (str, optional): element ``<root_password>`` of the request ``<action>``.
+            ssh (types.Ssh, optional): element ``<ssh>`` of the request ``<action>``.
+            undeploy_hosted_engine (bool, optional): element ``<undeploy_hosted_engine>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_install_using_root_password
         return self._invoke(spec, (activate, async_, deploy_hosted_engine, host, image, reboot, root_password, ssh, undeploy_hosted_engine), headers, query, wait, kwargs)
 
     def install_using_ssh(self, activate=None, async_=None, deploy_hosted_engine=None, host=None, image=None, reboot=None, root_password=None, ssh=None, undeploy_hosted_engine=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/install``."""
+        """Action ``install_using_ssh``: ``POST {path}/install``, as ``install``.
+
+        Args:
+            activate (bool, optional): element ``<activate>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            deploy_hosted_engine (bool, optional): element ``<deploy_hosted_engine>`` of the request ``<action>``.
+            host (types.Host, optional): element ``<host>`` of the request ``<action>``.
+            image (str, optional): element ``<image>`` of the request ``<action>``.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+            root_password (str, optional): element ``<root_password>`` of the request ``<action>``.
+            ssh (types.Ssh, optional): element ``<ssh>`` of the request ``<action>``.
+            undeploy_hosted_engine (bool, optional): element ``<undeploy_hosted_engine>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_install_using_ssh
         return self._invoke(spec, (activate, async_, deploy_hosted_engine, host, image, reboot, root_password, ssh, undeploy_hosted_engine), headers, query, wait, kwargs)
 
     def iscsi_discover(self, async_=None, iscsi=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/iscsidiscover``."""
+        """Action ``iscsi_discover``: ``POST {path}/iscsidiscover``. Deprecated.
+
+        Mandatory in the model: ``iscsi.address``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            iscsi (types.IscsiDetails, required): element ``<iscsi>`` of the request ``<action>``.
+
+        Returns ``builtins.list[str]``, the reply's ``<action>``'s ``<iscsi_targets>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_iscsi_discover
         return self._invoke(spec, (async_, iscsi), headers, query, wait, kwargs)
 
     def iscsi_login(self, async_=None, iscsi=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/iscsilogin``."""
+        """Action ``iscsi_login``: ``POST {path}/iscsilogin``.
+
+        Mandatory in the model: ``iscsi.address``; ``iscsi.target``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            iscsi (types.IscsiDetails, required): element ``<iscsi>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_iscsi_login
         return self._invoke(spec, (async_, iscsi), headers, query, wait, kwargs)
 
     def refresh(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/refresh``."""
+        """Action ``refresh``: ``POST {path}/refresh``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_refresh
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def remove(self, force=None, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            force (bool, optional): query parameter ``force``.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_remove
         return self._invoke(spec, (force, async_), headers, query, wait, kwargs)
 
     def setup_networks(self, async_=None, check_connectivity=None, commit_on_success=None, connectivity_timeout=None, modified_bonds=None, modified_labels=None, modified_network_attachments=None, removed_bonds=None, removed_labels=None, removed_network_attachments=None, synchronized_network_attachments=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/setupnetworks``."""
+        """Action ``setup_networks``: ``POST {path}/setupnetworks``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            check_connectivity (bool, optional): element ``<check_connectivity>`` of the request ``<action>``.
+            commit_on_success (bool, optional): element ``<commit_on_success>`` of the request ``<action>``.
+            connectivity_timeout (int, optional): element ``<connectivity_timeout>`` of the request ``<action>``.
+            modified_bonds (list[types.HostNic], optional): element ``<modified_bonds>`` of the request ``<action>``.
+            modified_labels (list[types.NetworkLabel], optional): element ``<modified_labels>`` of the request ``<action>``.
+            modified_network_attachments (list[types.NetworkAttachment], optional): element ``<modified_network_attachments>`` of the request ``<action>``.
+            removed_bonds (list[types.HostNic], optional): element ``<removed_bonds>`` of the request ``<action>``.
+            removed_labels (list[types.NetworkLabel], optional): element ``<removed_labels>`` of the request ``<action>``.
+            removed_network_attachments (list[types.NetworkAttachment], optional): element ``<removed_network_attachments>`` of the request ``<action>``.
+            synchronized_network_attachments (list[types.NetworkAttachment], optional): element ``<synchronized_network_attachments>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_setup_networks
         return self._invoke(spec, (async_, check_connectivity, commit_on_success, connectivity_timeout, modified_bonds, modified_labels, modified_network_attachments, removed_bonds, removed_labels, removed_network_attachments, synchronized_network_attachments), headers, query, wait, kwargs)
 
     def sync_all_networks(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/syncallnetworks``."""
+        """Action ``sync_all_networks``: ``POST {path}/syncallnetworks``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_sync_all_networks
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def unregistered_storage_domains_discover(self, async_=None, iscsi=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/unregisteredstoragedomainsdiscover``."""
+        """Action ``unregistered_storage_domains_discover``: ``POST {path}/unregisteredstoragedomainsdiscover``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            iscsi (types.IscsiDetails, optional): element ``<iscsi>`` of the request ``<action>``.
+
+        Returns ``List[types.StorageDomain]``, the reply's ``<action>``'s ``<storage_domains>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_unregistered_storage_domains_discover
         return self._invoke(spec, (async_, iscsi), headers, query, wait, kwargs)
 
     def update(self, host, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            host (types.Host, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_update
         return self._invoke(spec, (host, async_), headers, query, wait, kwargs)
 
     def update_using_root_password(self, host, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            host (types.Host, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_update_using_root_password
         return self._invoke(spec, (host, async_), headers, query, wait, kwargs)
 
     def update_using_ssh(self, host, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            host (types.Host, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_update_using_ssh
         return self._invoke(spec, (host, async_), headers, query, wait, kwargs)
 
     def upgrade(self, async_=None, image=None, reboot=None, timeout=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/upgrade``."""
+        """Action ``upgrade``: ``POST {path}/upgrade``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            image (str, optional): element ``<image>`` of the request ``<action>``, deprecated.
+            reboot (bool, optional): element ``<reboot>`` of the request ``<action>``.
+            timeout (int, optional): element ``<timeout>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_upgrade
         return self._invoke(spec, (async_, image, reboot, timeout), headers, query, wait, kwargs)
 
     def upgrade_check(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/upgradecheck``."""
+        """Action ``upgrade_check``: ``POST {path}/upgradecheck``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostService_upgrade_check
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -6335,7 +8473,14 @@ class HostCpuUnitsService(Service):
     """Service ``HostCpuUnitsService``."""
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.HostCpuUnit]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostCpuUnitsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -6362,7 +8507,14 @@ class HostDeviceService(Service):
     """Service ``HostDeviceService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.HostDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostDeviceService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -6384,7 +8536,15 @@ class HostDevicesService(Service):
     _id_locator = "device_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.HostDevice]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -6417,7 +8577,14 @@ class HostHookService(Service):
     """Service ``HostHookService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Hook``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostHookService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -6439,7 +8606,15 @@ class HostHooksService(Service):
     _id_locator = "hook_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Hook]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostHooksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -6481,12 +8656,28 @@ class HostNicService(MeasurableService):
     }
 
     def get(self, all_content=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.HostNic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostNicService_get
         return self._invoke(spec, (all_content, follow), headers, query, wait, kwargs)
 
     def update_virtual_functions_configuration(self, async_=None, virtual_functions_configuration=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/updatevirtualfunctionsconfiguration``."""
+        """Action ``update_virtual_functions_configuration``: ``POST {path}/updatevirtualfunctionsconfiguration``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            virtual_functions_configuration (types.HostNicVirtualFunctionsConfiguration, optional): element ``<virtual_functions_configuration>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostNicService_update_virtual_functions_configuration
         return self._invoke(spec, (async_, virtual_functions_configuration), headers, query, wait, kwargs)
 
@@ -6545,7 +8736,16 @@ class HostNicsService(Service):
     _id_locator = "nic_service"
 
     def list(self, all_content=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.HostNic]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostNicsService_list
         return self._invoke(spec, (all_content, follow, max), headers, query, wait, kwargs)
 
@@ -6583,7 +8783,14 @@ class HostNumaNodeService(MeasurableService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.NumaNode``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostNumaNodeService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -6609,7 +8816,15 @@ class HostNumaNodesService(Service):
     _id_locator = "node_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.NumaNode]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostNumaNodesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -6644,7 +8859,15 @@ class HostStorageService(Service):
     _id_locator = "storage_service"
 
     def list(self, follow=None, report_status=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            report_status (bool, optional): query parameter ``report_status``.
+
+        Returns ``List[types.HostStorage]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostStorageService_list
         return self._invoke(spec, (follow, report_status), headers, query, wait, kwargs)
 
@@ -6679,22 +8902,73 @@ class HostsService(Service):
     _id_locator = "host_service"
 
     def add(self, host, activate=None, deploy_hosted_engine=None, reboot=None, undeploy_hosted_engine=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``host.address``; ``host.cluster.id`` or ``host.cluster.name``; ``host.name``.
+
+        Args:
+            host (types.Host, required): the request document.
+            activate (bool, optional): query parameter ``activate``.
+            deploy_hosted_engine (bool, optional): query parameter ``deploy_hosted_engine``.
+            reboot (bool, optional): query parameter ``reboot``.
+            undeploy_hosted_engine (bool, optional): query parameter ``undeploy_hosted_engine``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostsService_add
         return self._invoke(spec, (host, activate, deploy_hosted_engine, reboot, undeploy_hosted_engine), headers, query, wait, kwargs)
 
     def add_using_root_password(self, host, activate=None, deploy_hosted_engine=None, reboot=None, undeploy_hosted_engine=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``host.root_password``.
+
+        Args:
+            host (types.Host, required): the request document.
+            activate (bool, optional): query parameter ``activate``.
+            deploy_hosted_engine (bool, optional): query parameter ``deploy_hosted_engine``.
+            reboot (bool, optional): query parameter ``reboot``.
+            undeploy_hosted_engine (bool, optional): query parameter ``undeploy_hosted_engine``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostsService_add_using_root_password
         return self._invoke(spec, (host, activate, deploy_hosted_engine, reboot, undeploy_hosted_engine), headers, query, wait, kwargs)
 
     def add_using_ssh(self, host, activate=None, deploy_hosted_engine=None, reboot=None, undeploy_hosted_engine=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Args:
+            host (types.Host, required): the request document.
+            activate (bool, optional): query parameter ``activate``.
+            deploy_hosted_engine (bool, optional): query parameter ``deploy_hosted_engine``.
+            reboot (bool, optional): query parameter ``reboot``.
+            undeploy_hosted_engine (bool, optional): query parameter ``undeploy_hosted_engine``.
+
+        Returns ``types.Host``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostsService_add_using_ssh
         return self._invoke(spec, (host, activate, deploy_hosted_engine, reboot, undeploy_hosted_engine), headers, query, wait, kwargs)
 
     def list(self, all_content=None, case_sensitive=None, check_vms_in_affinity_closure=None, filter=None, follow=None, max=None, migration_target_of=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            check_vms_in_affinity_closure (bool, optional): query parameter ``check_vms_in_affinity_closure``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            migration_target_of (str, optional): query parameter ``migration_target_of``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Host]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _HostsService_list
         return self._invoke(spec, (all_content, case_sensitive, check_vms_in_affinity_closure, filter, follow, max, migration_target_of, search), headers, query, wait, kwargs)
 
@@ -6778,7 +9052,14 @@ class IconService(Service):
     """Service ``IconService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Icon``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IconService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -6800,7 +9081,15 @@ class IconsService(Service):
     _id_locator = "icon_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Icon]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IconsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -6833,12 +9122,33 @@ class ImageService(Service):
     """Service ``ImageService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Image``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_(self, async_=None, cluster=None, disk=None, import_as_template=None, storage_domain=None, template=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/import``."""
+        """Action ``import_``: ``POST {path}/import``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            disk (types.Disk, optional): element ``<disk>`` of the request ``<action>``.
+            import_as_template (bool, optional): element ``<import_as_template>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+            template (types.Template, optional): element ``<template>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageService_import_
         return self._invoke(spec, (async_, cluster, disk, import_as_template, storage_domain, template), headers, query, wait, kwargs)
 
@@ -6874,32 +9184,59 @@ class ImageTransferService(Service):
     """Service ``ImageTransferService``."""
 
     def cancel(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/cancel``."""
+        """Action ``cancel``: ``POST {path}/cancel``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransferService_cancel
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def extend(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/extend``."""
+        """Action ``extend``: ``POST {path}/extend``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransferService_extend
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def finalize(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/finalize``."""
+        """Action ``finalize``: ``POST {path}/finalize``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransferService_finalize
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ImageTransfer``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransferService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def pause(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/pause``."""
+        """Action ``pause``: ``POST {path}/pause``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransferService_pause
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def resume(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/resume``."""
+        """Action ``resume``: ``POST {path}/resume``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransferService_resume
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -6971,27 +9308,68 @@ class ImageTransfersService(Service):
     _id_locator = "image_transfer_service"
 
     def add(self, image_transfer, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            image_transfer (types.ImageTransfer, required): the request document.
+
+        Returns ``types.ImageTransfer``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransfersService_add
         return self._invoke(spec, (image_transfer,), headers, query, wait, kwargs)
 
     def add_for_disk(self, image_transfer, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``image_transfer.disk.id``.
+
+        Args:
+            image_transfer (types.ImageTransfer, required): the request document.
+
+        Returns ``types.ImageTransfer``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransfersService_add_for_disk
         return self._invoke(spec, (image_transfer,), headers, query, wait, kwargs)
 
     def add_for_image(self, image_transfer, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``. Deprecated.
+
+        Mandatory in the model: ``image_transfer.image.id``.
+
+        Args:
+            image_transfer (types.ImageTransfer, required): the request document.
+
+        Returns ``types.ImageTransfer``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransfersService_add_for_image
         return self._invoke(spec, (image_transfer,), headers, query, wait, kwargs)
 
     def add_for_snapshot(self, image_transfer, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``image_transfer.snapshot.id``.
+
+        Args:
+            image_transfer (types.ImageTransfer, required): the request document.
+
+        Returns ``types.ImageTransfer``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransfersService_add_for_snapshot
         return self._invoke(spec, (image_transfer,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.ImageTransfer]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImageTransfersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -7069,7 +9447,15 @@ class ImagesService(Service):
     _id_locator = "image_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Image]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _ImagesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -7108,17 +9494,39 @@ class InstanceTypeService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.InstanceType``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, instance_type, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            instance_type (types.InstanceType, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.InstanceType``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeService_update
         return self._invoke(spec, (instance_type, async_), headers, query, wait, kwargs)
 
@@ -7173,12 +9581,26 @@ class InstanceTypeGraphicsConsoleService(Service):
     """Service ``InstanceTypeGraphicsConsoleService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.GraphicsConsole``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeGraphicsConsoleService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeGraphicsConsoleService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -7211,12 +9633,29 @@ class InstanceTypeGraphicsConsolesService(Service):
     _id_locator = "console_service"
 
     def add(self, console, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``console.protocol``.
+
+        Args:
+            console (types.GraphicsConsole, required): the request document.
+
+        Returns ``types.GraphicsConsole``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeGraphicsConsolesService_add
         return self._invoke(spec, (console,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.GraphicsConsole]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeGraphicsConsolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -7260,17 +9699,39 @@ class InstanceTypeNicService(Service):
     """Service ``InstanceTypeNicService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeNicService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeNicService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, nic, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            nic (types.Nic, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeNicService_update
         return self._invoke(spec, (nic, async_), headers, query, wait, kwargs)
 
@@ -7315,12 +9776,28 @@ class InstanceTypeNicsService(Service):
     _id_locator = "nic_service"
 
     def add(self, nic, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            nic (types.Nic, required): the request document.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeNicsService_add
         return self._invoke(spec, (nic,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Nic]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeNicsService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
@@ -7365,17 +9842,39 @@ class InstanceTypeWatchdogService(Service):
     """Service ``InstanceTypeWatchdogService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeWatchdogService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeWatchdogService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, watchdog, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            watchdog (types.Watchdog, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeWatchdogService_update
         return self._invoke(spec, (watchdog, async_), headers, query, wait, kwargs)
 
@@ -7420,12 +9919,28 @@ class InstanceTypeWatchdogsService(Service):
     _id_locator = "watchdog_service"
 
     def add(self, watchdog, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            watchdog (types.Watchdog, required): the request document.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeWatchdogsService_add
         return self._invoke(spec, (watchdog,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Watchdog]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypeWatchdogsService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
@@ -7472,12 +9987,31 @@ class InstanceTypesService(Service):
     _id_locator = "instance_type_service"
 
     def add(self, instance_type, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``instance_type.name``.
+
+        Args:
+            instance_type (types.InstanceType, required): the request document.
+
+        Returns ``types.InstanceType``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypesService_add
         return self._invoke(spec, (instance_type,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.InstanceType]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _InstanceTypesService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -7528,17 +10062,39 @@ class IscsiBondService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.IscsiBond``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IscsiBondService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IscsiBondService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, bond, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            bond (types.IscsiBond, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.IscsiBond``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IscsiBondService_update
         return self._invoke(spec, (bond, async_), headers, query, wait, kwargs)
 
@@ -7591,12 +10147,29 @@ class IscsiBondsService(Service):
     _id_locator = "iscsi_bond_service"
 
     def add(self, bond, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``bond.name``.
+
+        Args:
+            bond (types.IscsiBond, required): the request document.
+
+        Returns ``types.IscsiBond``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IscsiBondsService_add
         return self._invoke(spec, (bond,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.IscsiBond]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _IscsiBondsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -7644,17 +10217,40 @@ class JobService(Service):
     }
 
     def clear(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/clear``."""
+        """Action ``clear``: ``POST {path}/clear``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _JobService_clear
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def end(self, async_=None, force=None, succeeded=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/end``."""
+        """Action ``end``: ``POST {path}/end``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+            succeeded (bool, optional): element ``<succeeded>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _JobService_end
         return self._invoke(spec, (async_, force, succeeded), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Job``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _JobService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -7704,12 +10300,31 @@ class JobsService(Service):
     _id_locator = "job_service"
 
     def add(self, job, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``job.description``.
+
+        Args:
+            job (types.Job, required): the request document.
+
+        Returns ``types.Job``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _JobsService_add
         return self._invoke(spec, (job,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Job]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _JobsService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -7755,7 +10370,14 @@ class KatelloErratumService(Service):
     """Service ``KatelloErratumService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.KatelloErratum``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _KatelloErratumService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -7775,7 +10397,14 @@ class LinkLayerDiscoveryProtocolService(Service):
     """Service ``LinkLayerDiscoveryProtocolService``."""
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.LinkLayerDiscoveryProtocolElement]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _LinkLayerDiscoveryProtocolService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -7806,17 +10435,39 @@ class MacPoolService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.MacPool``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _MacPoolService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _MacPoolService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, pool, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            pool (types.MacPool, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.MacPool``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _MacPoolService_update
         return self._invoke(spec, (pool, async_), headers, query, wait, kwargs)
 
@@ -7865,12 +10516,29 @@ class MacPoolsService(Service):
     _id_locator = "mac_pool_service"
 
     def add(self, pool, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``pool.name``; ``pool.ranges[].from``; ``pool.ranges[].to``.
+
+        Args:
+            pool (types.MacPool, required): the request document.
+
+        Returns ``types.MacPool``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _MacPoolsService_add
         return self._invoke(spec, (pool,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.MacPool]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _MacPoolsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -7914,7 +10582,14 @@ class MoveableService(Service):
     """Service ``MoveableService``."""
 
     def move(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/move``."""
+        """Action ``move``: ``POST {path}/move``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _MoveableService_move
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -7940,17 +10615,39 @@ class NetworkService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, network, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            network (types.Network, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkService_update
         return self._invoke(spec, (network, async_), headers, query, wait, kwargs)
 
@@ -8005,17 +10702,39 @@ class NetworkAttachmentService(Service):
     """Service ``NetworkAttachmentService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.NetworkAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkAttachmentService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkAttachmentService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, attachment, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            attachment (types.NetworkAttachment, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.NetworkAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkAttachmentService_update
         return self._invoke(spec, (attachment, async_), headers, query, wait, kwargs)
 
@@ -8060,12 +10779,29 @@ class NetworkAttachmentsService(Service):
     _id_locator = "attachment_service"
 
     def add(self, attachment, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``attachment.network.id`` or ``attachment.network.name``.
+
+        Args:
+            attachment (types.NetworkAttachment, required): the request document.
+
+        Returns ``types.NetworkAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkAttachmentsService_add
         return self._invoke(spec, (attachment,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.NetworkAttachment]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkAttachmentsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -8109,7 +10845,14 @@ class NetworkFilterService(Service):
     """Service ``NetworkFilterService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.NetworkFilter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkFilterService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -8131,7 +10874,14 @@ class NetworkFiltersService(Service):
     _id_locator = "network_filter_service"
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.NetworkFilter]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkFiltersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -8163,12 +10913,26 @@ class NetworkLabelService(Service):
     """Service ``NetworkLabelService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.NetworkLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkLabelService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkLabelService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -8201,12 +10965,29 @@ class NetworkLabelsService(Service):
     _id_locator = "label_service"
 
     def add(self, label, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``label.id``.
+
+        Args:
+            label (types.NetworkLabel, required): the request document.
+
+        Returns ``types.NetworkLabel``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkLabelsService_add
         return self._invoke(spec, (label,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.NetworkLabel]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworkLabelsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -8252,12 +11033,31 @@ class NetworksService(Service):
     _id_locator = "network_service"
 
     def add(self, network, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``network.id`` or ``network.name``.
+
+        Args:
+            network (types.Network, required): the request document.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworksService_add
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Network]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NetworksService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -8303,17 +11103,35 @@ class NicNetworkFilterParameterService(Service):
     """Service ``NicNetworkFilterParameterService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.NetworkFilterParameter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NicNetworkFilterParameterService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NicNetworkFilterParameterService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, parameter, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            parameter (types.NetworkFilterParameter, required): the request document.
+
+        Returns ``types.NetworkFilterParameter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NicNetworkFilterParameterService_update
         return self._invoke(spec, (parameter,), headers, query, wait, kwargs)
 
@@ -8356,12 +11174,26 @@ class NicNetworkFilterParametersService(Service):
     _id_locator = "parameter_service"
 
     def add(self, parameter, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            parameter (types.NetworkFilterParameter, required): the request document.
+
+        Returns ``types.NetworkFilterParameter``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NicNetworkFilterParametersService_add
         return self._invoke(spec, (parameter,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.NetworkFilterParameter]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _NicNetworkFilterParametersService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -8404,12 +11236,33 @@ class OpenstackImageService(Service):
     """Service ``OpenstackImageService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackImage``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_(self, async_=None, cluster=None, disk=None, import_as_template=None, storage_domain=None, template=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/import``."""
+        """Action ``import_``: ``POST {path}/import``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            disk (types.Disk, optional): element ``<disk>`` of the request ``<action>``.
+            import_as_template (bool, optional): element ``<import_as_template>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+            template (types.Template, optional): element ``<template>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageService_import_
         return self._invoke(spec, (async_, cluster, disk, import_as_template, storage_domain, template), headers, query, wait, kwargs)
 
@@ -8450,27 +11303,65 @@ class OpenstackImageProviderService(ExternalProviderService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackImageProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProviderService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_certificates(self, certificates=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/importcertificates``."""
+        """Action ``import_certificates``: ``POST {path}/importcertificates``.
+
+        Mandatory in the model: ``certificates[].content``.
+
+        Args:
+            certificates (list[types.Certificate], required): element ``<certificates>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProviderService_import_certificates
         return self._invoke(spec, (certificates,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProviderService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def test_connectivity(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/testconnectivity``."""
+        """Action ``test_connectivity``: ``POST {path}/testconnectivity``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProviderService_test_connectivity
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, provider, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            provider (types.OpenStackImageProvider, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.OpenStackImageProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProviderService_update
         return self._invoke(spec, (provider, async_), headers, query, wait, kwargs)
 
@@ -8545,12 +11436,30 @@ class OpenstackImageProvidersService(Service):
     _id_locator = "provider_service"
 
     def add(self, provider, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``provider.name``.
+
+        Args:
+            provider (types.OpenStackImageProvider, required): the request document.
+
+        Returns ``types.OpenStackImageProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProvidersService_add
         return self._invoke(spec, (provider,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.OpenStackImageProvider]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImageProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
@@ -8597,7 +11506,15 @@ class OpenstackImagesService(Service):
     _id_locator = "image_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.OpenStackImage]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackImagesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -8634,12 +11551,27 @@ class OpenstackNetworkService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackNetwork``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_(self, async_=None, data_center=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/import``."""
+        """Action ``import_``: ``POST {path}/import``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            data_center (types.DataCenter, optional): element ``<data_center>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkService_import_
         return self._invoke(spec, (async_, data_center), headers, query, wait, kwargs)
 
@@ -8680,27 +11612,65 @@ class OpenstackNetworkProviderService(ExternalProviderService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackNetworkProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProviderService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_certificates(self, certificates=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/importcertificates``."""
+        """Action ``import_certificates``: ``POST {path}/importcertificates``.
+
+        Mandatory in the model: ``certificates[].content``.
+
+        Args:
+            certificates (list[types.Certificate], required): element ``<certificates>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProviderService_import_certificates
         return self._invoke(spec, (certificates,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProviderService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def test_connectivity(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/testconnectivity``."""
+        """Action ``test_connectivity``: ``POST {path}/testconnectivity``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProviderService_test_connectivity
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, provider, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            provider (types.OpenStackNetworkProvider, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.OpenStackNetworkProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProviderService_update
         return self._invoke(spec, (provider, async_), headers, query, wait, kwargs)
 
@@ -8775,12 +11745,30 @@ class OpenstackNetworkProvidersService(Service):
     _id_locator = "provider_service"
 
     def add(self, provider, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``provider.name``.
+
+        Args:
+            provider (types.OpenStackNetworkProvider, required): the request document.
+
+        Returns ``types.OpenStackNetworkProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProvidersService_add
         return self._invoke(spec, (provider,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.OpenStackNetworkProvider]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworkProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
@@ -8827,7 +11815,15 @@ class OpenstackNetworksService(Service):
     _id_locator = "network_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.OpenStackNetwork]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -8860,12 +11856,26 @@ class OpenstackSubnetService(Service):
     """Service ``OpenstackSubnetService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackSubnet``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackSubnetService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackSubnetService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -8898,12 +11908,27 @@ class OpenstackSubnetsService(Service):
     _id_locator = "subnet_service"
 
     def add(self, subnet, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            subnet (types.OpenStackSubnet, required): the request document.
+
+        Returns ``types.OpenStackSubnet``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackSubnetsService_add
         return self._invoke(spec, (subnet,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.OpenStackSubnet]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackSubnetsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -8947,17 +11972,38 @@ class OpenstackVolumeAuthenticationKeyService(Service):
     """Service ``OpenstackVolumeAuthenticationKeyService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenstackVolumeAuthenticationKey``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeAuthenticationKeyService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeAuthenticationKeyService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, key, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            key (types.OpenstackVolumeAuthenticationKey, required): the request document.
+
+        Returns ``types.OpenstackVolumeAuthenticationKey``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeAuthenticationKeyService_update
         return self._invoke(spec, (key,), headers, query, wait, kwargs)
 
@@ -9001,12 +12047,29 @@ class OpenstackVolumeAuthenticationKeysService(Service):
     _id_locator = "key_service"
 
     def add(self, key, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``key.usage_type``; ``key.uuid``; ``key.value``.
+
+        Args:
+            key (types.OpenstackVolumeAuthenticationKey, required): the request document.
+
+        Returns ``types.OpenstackVolumeAuthenticationKey``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeAuthenticationKeysService_add
         return self._invoke(spec, (key,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.OpenstackVolumeAuthenticationKey]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeAuthenticationKeysService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9056,27 +12119,66 @@ class OpenstackVolumeProviderService(ExternalProviderService):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackVolumeProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProviderService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_certificates(self, certificates=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/importcertificates``."""
+        """Action ``import_certificates``: ``POST {path}/importcertificates``.
+
+        Mandatory in the model: ``certificates[].content``.
+
+        Args:
+            certificates (list[types.Certificate], required): element ``<certificates>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProviderService_import_certificates
         return self._invoke(spec, (certificates,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProviderService_remove
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
     def test_connectivity(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/testconnectivity``."""
+        """Action ``test_connectivity``: ``POST {path}/testconnectivity``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProviderService_test_connectivity
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, provider, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            provider (types.OpenStackVolumeProvider, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.OpenStackVolumeProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProviderService_update
         return self._invoke(spec, (provider, async_), headers, query, wait, kwargs)
 
@@ -9156,12 +12258,28 @@ class OpenstackVolumeProvidersService(Service):
     _id_locator = "provider_service"
 
     def add(self, provider, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            provider (types.OpenStackVolumeProvider, required): the request document.
+
+        Returns ``types.OpenStackVolumeProvider``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProvidersService_add
         return self._invoke(spec, (provider,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.OpenStackVolumeProvider]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeProvidersService_list
         return self._invoke(spec, (follow, max, search), headers, query, wait, kwargs)
 
@@ -9206,7 +12324,14 @@ class OpenstackVolumeTypeService(Service):
     """Service ``OpenstackVolumeTypeService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OpenStackVolumeType``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeTypeService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -9228,7 +12353,15 @@ class OpenstackVolumeTypesService(Service):
     _id_locator = "type_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.OpenStackVolumeType]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OpenstackVolumeTypesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9261,7 +12394,14 @@ class OperatingSystemService(Service):
     """Service ``OperatingSystemService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.OperatingSystemInfo``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OperatingSystemService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -9283,7 +12423,15 @@ class OperatingSystemsService(Service):
     _id_locator = "operating_system_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.OperatingSystemInfo]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _OperatingSystemsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9316,12 +12464,26 @@ class PermissionService(Service):
     """Service ``PermissionService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _PermissionService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _PermissionService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -9352,12 +12514,26 @@ class PermitService(Service):
     """Service ``PermitService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Permit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _PermitService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _PermitService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -9390,12 +12566,29 @@ class PermitsService(Service):
     _id_locator = "permit_service"
 
     def add(self, permit, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``permit.id`` or ``permit.name``.
+
+        Args:
+            permit (types.Permit, required): the request document.
+
+        Returns ``types.Permit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _PermitsService_add
         return self._invoke(spec, (permit,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Permit]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _PermitsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9439,17 +12632,39 @@ class QosService(Service):
     """Service ``QosService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Qos``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QosService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QosService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, qos, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            qos (types.Qos, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Qos``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QosService_update
         return self._invoke(spec, (qos, async_), headers, query, wait, kwargs)
 
@@ -9494,12 +12709,29 @@ class QossService(Service):
     _id_locator = "qos_service"
 
     def add(self, qos, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``qos.name``; ``qos.type``.
+
+        Args:
+            qos (types.Qos, required): the request document.
+
+        Returns ``types.Qos``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QossService_add
         return self._invoke(spec, (qos,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Qos]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QossService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9549,17 +12781,39 @@ class QuotaService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Quota``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, quota, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            quota (types.Quota, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Quota``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaService_update
         return self._invoke(spec, (quota, async_), headers, query, wait, kwargs)
 
@@ -9614,12 +12868,26 @@ class QuotaClusterLimitService(Service):
     """Service ``QuotaClusterLimitService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.QuotaClusterLimit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaClusterLimitService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaClusterLimitService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -9652,12 +12920,27 @@ class QuotaClusterLimitsService(Service):
     _id_locator = "limit_service"
 
     def add(self, limit, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            limit (types.QuotaClusterLimit, required): the request document.
+
+        Returns ``types.QuotaClusterLimit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaClusterLimitsService_add
         return self._invoke(spec, (limit,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.QuotaClusterLimit]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaClusterLimitsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9701,12 +12984,26 @@ class QuotaStorageLimitService(Service):
     """Service ``QuotaStorageLimitService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.QuotaStorageLimit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaStorageLimitService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaStorageLimitService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -9739,12 +13036,27 @@ class QuotaStorageLimitsService(Service):
     _id_locator = "limit_service"
 
     def add(self, limit, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            limit (types.QuotaStorageLimit, required): the request document.
+
+        Returns ``types.QuotaStorageLimit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaStorageLimitsService_add
         return self._invoke(spec, (limit,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.QuotaStorageLimit]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotaStorageLimitsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9790,12 +13102,29 @@ class QuotasService(Service):
     _id_locator = "quota_service"
 
     def add(self, quota, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``quota.name``.
+
+        Args:
+            quota (types.Quota, required): the request document.
+
+        Returns ``types.Quota``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotasService_add
         return self._invoke(spec, (quota,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Quota]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _QuotasService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9843,17 +13172,39 @@ class RoleService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Role``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _RoleService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _RoleService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, role, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            role (types.Role, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Role``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _RoleService_update
         return self._invoke(spec, (role, async_), headers, query, wait, kwargs)
 
@@ -9902,12 +13253,29 @@ class RolesService(Service):
     _id_locator = "role_service"
 
     def add(self, role, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``role.name``; ``role.permits[].id``.
+
+        Args:
+            role (types.Role, required): the request document.
+
+        Returns ``types.Role``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _RolesService_add
         return self._invoke(spec, (role,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Role]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _RolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -9953,12 +13321,30 @@ class SchedulingPoliciesService(Service):
     _id_locator = "policy_service"
 
     def add(self, policy, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``policy.name``.
+
+        Args:
+            policy (types.SchedulingPolicy, required): the request document.
+
+        Returns ``types.SchedulingPolicy``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPoliciesService_add
         return self._invoke(spec, (policy,), headers, query, wait, kwargs)
 
     def list(self, filter=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.SchedulingPolicy]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPoliciesService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
@@ -10009,17 +13395,40 @@ class SchedulingPolicyService(Service):
     }
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.SchedulingPolicy``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPolicyService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPolicyService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, policy, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            policy (types.SchedulingPolicy, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.SchedulingPolicy``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPolicyService_update
         return self._invoke(spec, (policy, async_), headers, query, wait, kwargs)
 
@@ -10075,12 +13484,27 @@ class SchedulingPolicyUnitService(Service):
     """Service ``SchedulingPolicyUnitService``."""
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.SchedulingPolicyUnit``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPolicyUnitService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPolicyUnitService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -10114,7 +13538,16 @@ class SchedulingPolicyUnitsService(Service):
     _id_locator = "unit_service"
 
     def list(self, filter=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.SchedulingPolicyUnit]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SchedulingPolicyUnitsService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
@@ -10154,17 +13587,41 @@ class SnapshotService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Snapshot``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, all_content=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+            all_content (bool, optional): query parameter ``all_content``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotService_remove
         return self._invoke(spec, (async_, all_content), headers, query, wait, kwargs)
 
     def restore(self, async_=None, disks=None, restore_memory=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/restore``."""
+        """Action ``restore``: ``POST {path}/restore``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            disks (list[types.Disk], optional): element ``<disks>`` of the request ``<action>``.
+            restore_memory (bool, optional): element ``<restore_memory>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotService_restore
         return self._invoke(spec, (async_, disks, restore_memory), headers, query, wait, kwargs)
 
@@ -10221,7 +13678,14 @@ class SnapshotCdromService(Service):
     """Service ``SnapshotCdromService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Cdrom``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotCdromService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -10243,7 +13707,15 @@ class SnapshotCdromsService(Service):
     _id_locator = "cdrom_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Cdrom]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotCdromsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -10276,7 +13748,14 @@ class SnapshotDiskService(Service):
     """Service ``SnapshotDiskService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -10298,7 +13777,15 @@ class SnapshotDisksService(Service):
     _id_locator = "disk_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -10331,7 +13818,14 @@ class SnapshotNicService(Service):
     """Service ``SnapshotNicService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotNicService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -10353,7 +13847,15 @@ class SnapshotNicsService(Service):
     _id_locator = "nic_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Nic]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotNicsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -10388,12 +13890,30 @@ class SnapshotsService(Service):
     _id_locator = "snapshot_service"
 
     def add(self, snapshot, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``snapshot.description``.
+
+        Args:
+            snapshot (types.Snapshot, required): the request document.
+
+        Returns ``types.Snapshot``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotsService_add
         return self._invoke(spec, (snapshot,), headers, query, wait, kwargs)
 
     def list(self, all_content=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Snapshot]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SnapshotsService_list
         return self._invoke(spec, (all_content, follow, max), headers, query, wait, kwargs)
 
@@ -10438,17 +13958,39 @@ class SshPublicKeyService(Service):
     """Service ``SshPublicKeyService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.SshPublicKey``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SshPublicKeyService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SshPublicKeyService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, key, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``. Deprecated.
+
+        Args:
+            key (types.SshPublicKey, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.SshPublicKey``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SshPublicKeyService_update
         return self._invoke(spec, (key, async_), headers, query, wait, kwargs)
 
@@ -10493,12 +14035,29 @@ class SshPublicKeysService(Service):
     _id_locator = "key_service"
 
     def add(self, key, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``key.content``.
+
+        Args:
+            key (types.SshPublicKey, required): the request document.
+
+        Returns ``types.SshPublicKey``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SshPublicKeysService_add
         return self._invoke(spec, (key,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.SshPublicKey]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SshPublicKeysService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -10542,7 +14101,14 @@ class StatisticService(Service):
     """Service ``StatisticService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Statistic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StatisticService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -10564,7 +14130,15 @@ class StatisticsService(Service):
     _id_locator = "statistic_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Statistic]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StatisticsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -10601,12 +14175,30 @@ class StepService(MeasurableService):
     }
 
     def end(self, async_=None, force=None, succeeded=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/end``."""
+        """Action ``end``: ``POST {path}/end``.
+
+        Mandatory in the model: ``succeeded``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+            succeeded (bool, required): element ``<succeeded>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StepService_end
         return self._invoke(spec, (async_, force, succeeded), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Step``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StepService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -10645,12 +14237,29 @@ class StepsService(Service):
     _id_locator = "step_service"
 
     def add(self, step, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``step.description``; ``step.type``.
+
+        Args:
+            step (types.Step, required): the request document.
+
+        Returns ``types.Step``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StepsService_add
         return self._invoke(spec, (step,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Step]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StepsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -10694,7 +14303,15 @@ class StorageService(Service):
     """Service ``StorageService``."""
 
     def get(self, follow=None, report_status=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            report_status (bool, optional): query parameter ``report_status``.
+
+        Returns ``types.HostStorage``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageService_get
         return self._invoke(spec, (follow, report_status), headers, query, wait, kwargs)
 
@@ -10727,37 +14344,95 @@ class StorageDomainService(Service):
     }
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def is_attached(self, async_=None, host=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/isattached``."""
+        """Action ``is_attached``: ``POST {path}/isattached``.
+
+        Mandatory in the model: ``host.id``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            host (types.Host, required): element ``<host>`` of the request ``<action>``.
+
+        Returns ``bool | None``, the reply's ``<action>``'s ``<is_attached>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_is_attached
         return self._invoke(spec, (async_, host), headers, query, wait, kwargs)
 
     def reduce_luns(self, logical_units=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reduceluns``."""
+        """Action ``reduce_luns``: ``POST {path}/reduceluns``.
+
+        Args:
+            logical_units (list[types.LogicalUnit], optional): element ``<logical_units>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_reduce_luns
         return self._invoke(spec, (logical_units,), headers, query, wait, kwargs)
 
     def refresh_luns(self, async_=None, logical_units=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/refreshluns``."""
+        """Action ``refresh_luns``: ``POST {path}/refreshluns``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            logical_units (list[types.LogicalUnit], optional): element ``<logical_units>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_refresh_luns
         return self._invoke(spec, (async_, logical_units), headers, query, wait, kwargs)
 
     def remove(self, host=None, format=None, destroy=None, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            host (str, optional): query parameter ``host``.
+            format (bool, optional): query parameter ``format``.
+            destroy (bool, optional): query parameter ``destroy``.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_remove
         return self._invoke(spec, (host, format, destroy, async_), headers, query, wait, kwargs)
 
     def update(self, storage_domain, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_update
         return self._invoke(spec, (storage_domain, async_), headers, query, wait, kwargs)
 
     def update_ovf_store(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/updateovfstore``."""
+        """Action ``update_ovf_store``: ``POST {path}/updateovfstore``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainService_update_ovf_store
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -10886,7 +14561,15 @@ class StorageDomainContentDiskService(Service):
     """Service ``StorageDomainContentDiskService``."""
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainContentDiskService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
@@ -10909,7 +14592,17 @@ class StorageDomainContentDisksService(Service):
     _id_locator = "disk_service"
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainContentDisksService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -10949,42 +14642,95 @@ class StorageDomainDiskService(MeasurableService):
     }
 
     def copy(self, disk=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/copy``."""
+        """Action ``copy``: ``POST {path}/copy``. Deprecated.
+
+        Args:
+            disk (types.Disk, optional): element ``<disk>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_copy
         return self._invoke(spec, (disk, storage_domain), headers, query, wait, kwargs)
 
     def export(self, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Args:
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_export
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def move(self, async_=None, filter=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/move``."""
+        """Action ``move``: ``POST {path}/move``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_move
         return self._invoke(spec, (async_, filter, storage_domain), headers, query, wait, kwargs)
 
     def reduce(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reduce``."""
+        """Action ``reduce``: ``POST {path}/reduce``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_reduce
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def sparsify(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/sparsify``."""
+        """Action ``sparsify``: ``POST {path}/sparsify``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_sparsify
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def update(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDiskService_update
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
@@ -11092,12 +14838,29 @@ class StorageDomainDisksService(Service):
     _id_locator = "disk_service"
 
     def add(self, disk, unregistered=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``. Deprecated.
+
+        Args:
+            disk (types.Disk, required): the request document.
+            unregistered (bool, optional): query parameter ``unregistered``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDisksService_add
         return self._invoke(spec, (disk, unregistered), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, unregistered=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            unregistered (bool, optional): query parameter ``unregistered``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainDisksService_list
         return self._invoke(spec, (follow, max, unregistered), headers, query, wait, kwargs)
 
@@ -11143,12 +14906,26 @@ class StorageDomainServerConnectionService(Service):
     """Service ``StorageDomainServerConnectionService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainServerConnectionService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainServerConnectionService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -11181,12 +14958,29 @@ class StorageDomainServerConnectionsService(Service):
     _id_locator = "connection_service"
 
     def add(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``connection.id``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainServerConnectionsService_add
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.StorageConnection]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainServerConnectionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -11234,22 +15028,63 @@ class StorageDomainTemplateService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainTemplateService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_(self, async_=None, clone=None, cluster=None, exclusive=None, storage_domain=None, template=None, vm=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/import``."""
+        """Action ``import_``: ``POST {path}/import``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            clone (bool, optional): element ``<clone>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+            template (types.Template, optional): element ``<template>`` of the request ``<action>``.
+            vm (types.Vm, optional): element ``<vm>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainTemplateService_import_
         return self._invoke(spec, (async_, clone, cluster, exclusive, storage_domain, template, vm), headers, query, wait, kwargs)
 
     def register(self, allow_partial_import=None, async_=None, clone=None, cluster=None, exclusive=None, registration_configuration=None, template=None, vnic_profile_mappings=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/register``."""
+        """Action ``register``: ``POST {path}/register``.
+
+        Args:
+            allow_partial_import (bool, optional): element ``<allow_partial_import>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            clone (bool, optional): element ``<clone>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            registration_configuration (types.RegistrationConfiguration, optional): element ``<registration_configuration>`` of the request ``<action>``.
+            template (types.Template, optional): element ``<template>`` of the request ``<action>``.
+            vnic_profile_mappings (list[types.VnicProfileMapping], optional): element ``<vnic_profile_mappings>`` of the request ``<action>``, deprecated.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainTemplateService_register
         return self._invoke(spec, (allow_partial_import, async_, clone, cluster, exclusive, registration_configuration, template, vnic_profile_mappings), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainTemplateService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -11321,7 +15156,16 @@ class StorageDomainTemplatesService(Service):
     _id_locator = "template_service"
 
     def list(self, follow=None, max=None, unregistered=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            unregistered (bool, optional): query parameter ``unregistered``.
+
+        Returns ``List[types.Template]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainTemplatesService_list
         return self._invoke(spec, (follow, max, unregistered), headers, query, wait, kwargs)
 
@@ -11360,22 +15204,63 @@ class StorageDomainVmService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def import_(self, async_=None, clone=None, cluster=None, collapse_snapshots=None, exclusive=None, storage_domain=None, vm=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/import``."""
+        """Action ``import_``: ``POST {path}/import``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            clone (bool, optional): element ``<clone>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            collapse_snapshots (bool, optional): element ``<collapse_snapshots>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+            vm (types.Vm, optional): element ``<vm>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmService_import_
         return self._invoke(spec, (async_, clone, cluster, collapse_snapshots, exclusive, storage_domain, vm), headers, query, wait, kwargs)
 
     def register(self, allow_partial_import=None, async_=None, clone=None, cluster=None, reassign_bad_macs=None, registration_configuration=None, vm=None, vnic_profile_mappings=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/register``."""
+        """Action ``register``: ``POST {path}/register``.
+
+        Args:
+            allow_partial_import (bool, optional): element ``<allow_partial_import>`` of the request ``<action>``.
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            clone (bool, optional): element ``<clone>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            reassign_bad_macs (bool, optional): element ``<reassign_bad_macs>`` of the request ``<action>``.
+            registration_configuration (types.RegistrationConfiguration, optional): element ``<registration_configuration>`` of the request ``<action>``.
+            vm (types.Vm, optional): element ``<vm>`` of the request ``<action>``.
+            vnic_profile_mappings (list[types.VnicProfileMapping], optional): element ``<vnic_profile_mappings>`` of the request ``<action>``, deprecated.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmService_register
         return self._invoke(spec, (allow_partial_import, async_, clone, cluster, reassign_bad_macs, registration_configuration, vm, vnic_profile_mappings), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -11449,7 +15334,14 @@ class StorageDomainVmDiskAttachmentService(Service):
     """Service ``StorageDomainVmDiskAttachmentService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmDiskAttachmentService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -11471,7 +15363,14 @@ class StorageDomainVmDiskAttachmentsService(Service):
     _id_locator = "attachment_service"
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.DiskAttachment]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmDiskAttachmentsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -11505,7 +15404,16 @@ class StorageDomainVmsService(Service):
     _id_locator = "vm_service"
 
     def list(self, follow=None, max=None, unregistered=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            unregistered (bool, optional): query parameter ``unregistered``.
+
+        Returns ``List[types.Vm]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainVmsService_list
         return self._invoke(spec, (follow, max, unregistered), headers, query, wait, kwargs)
 
@@ -11541,37 +15449,100 @@ class StorageDomainsService(Service):
     _id_locator = "storage_domain_service"
 
     def add(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``storage_domain.host.id`` or ``storage_domain.host.name``; ``storage_domain.storage.type``; ``storage_domain.type``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_add
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def add_block_domain(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_add_block_domain
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def add_by_path(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``storage_domain.storage.address``; ``storage_domain.storage.path``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_add_by_path
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def add_direct_lun(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``storage_domain.storage.logical_units[].address``; ``storage_domain.storage.logical_units[].id``; ``storage_domain.storage.logical_units[].port``; ``storage_domain.storage.logical_units[].target``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_add_direct_lun
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def add_gluster_or_postfs(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``storage_domain.storage.path``; ``storage_domain.storage.vfs_type``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_add_gluster_or_postfs
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def add_local(self, storage_domain, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``storage_domain.storage.path``.
+
+        Args:
+            storage_domain (types.StorageDomain, required): the request document.
+
+        Returns ``types.StorageDomain``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_add_local
         return self._invoke(spec, (storage_domain,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.StorageDomain]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageDomainsService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
 
@@ -11673,42 +15644,111 @@ class StorageServerConnectionService(Service):
     """Service ``StorageServerConnectionService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, host=None, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            host (str, optional): query parameter ``host``.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_remove
         return self._invoke(spec, (host, async_), headers, query, wait, kwargs)
 
     def update(self, connection, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_update
         return self._invoke(spec, (connection, async_, force), headers, query, wait, kwargs)
 
     def update_glusterfs(self, connection, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_update_glusterfs
         return self._invoke(spec, (connection, async_, force), headers, query, wait, kwargs)
 
     def update_iscsi(self, connection, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_update_iscsi
         return self._invoke(spec, (connection, async_, force), headers, query, wait, kwargs)
 
     def update_local(self, connection, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_update_local
         return self._invoke(spec, (connection, async_, force), headers, query, wait, kwargs)
 
     def update_nfs(self, connection, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_update_nfs
         return self._invoke(spec, (connection, async_, force), headers, query, wait, kwargs)
 
     def update_vfs(self, connection, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``, as ``update``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionService_update_vfs
         return self._invoke(spec, (connection, async_, force), headers, query, wait, kwargs)
 
@@ -11818,17 +15858,39 @@ class StorageServerConnectionExtensionService(Service):
     """Service ``StorageServerConnectionExtensionService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.StorageConnectionExtension``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionExtensionService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionExtensionService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, extension, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            extension (types.StorageConnectionExtension, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.StorageConnectionExtension``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionExtensionService_update
         return self._invoke(spec, (extension, async_), headers, query, wait, kwargs)
 
@@ -11873,12 +15935,29 @@ class StorageServerConnectionExtensionsService(Service):
     _id_locator = "storage_connection_extension_service"
 
     def add(self, extension, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``extension.password``; ``extension.target``; ``extension.username``.
+
+        Args:
+            extension (types.StorageConnectionExtension, required): the request document.
+
+        Returns ``types.StorageConnectionExtension``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionExtensionsService_add
         return self._invoke(spec, (extension,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.StorageConnectionExtension]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionExtensionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -11924,37 +16003,99 @@ class StorageServerConnectionsService(Service):
     _id_locator = "storage_connection_service"
 
     def add(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``connection.type``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_add
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def add_glusterfs(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``connection.path``; ``connection.vfs_type``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_add_glusterfs
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def add_iscsi(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``connection.address``; ``connection.port``; ``connection.target``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_add_iscsi
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def add_local(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``connection.path``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_add_local
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def add_nfs(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``connection.address``; ``connection.path``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_add_nfs
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def add_vfs(self, connection, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``connection.path``; ``connection.vfs_type``.
+
+        Args:
+            connection (types.StorageConnection, required): the request document.
+
+        Returns ``types.StorageConnection``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_add_vfs
         return self._invoke(spec, (connection,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.StorageConnection]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _StorageServerConnectionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -12096,12 +16237,26 @@ class SystemService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Api``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def reload_configurations(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reloadconfigurations``."""
+        """Action ``reload_configurations``: ``POST {path}/reloadconfigurations``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemService_reload_configurations
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -12292,7 +16447,14 @@ class SystemOptionService(Service):
     """Service ``SystemOptionService``."""
 
     def get(self, version=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            version (str, optional): query parameter ``version``.
+
+        Returns ``types.SystemOption``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemOptionService_get
         return self._invoke(spec, (version,), headers, query, wait, kwargs)
 
@@ -12325,57 +16487,154 @@ class SystemPermissionsService(AssignedPermissionsService):
     _id_locator = "permission_service"
 
     def add(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``permission.role.id`` or ``permission.role.name``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_cluster_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.cluster.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_cluster_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_data_center_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.data_center.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_data_center_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_group_level(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.group.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_group_level
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_host_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.host.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_host_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_storage_domain_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.storage_domain.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_storage_domain_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_template_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.template.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_template_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_user_level(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.user.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_user_level
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_vm_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.vm.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_vm_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def add_vm_pool_permission(self, permission, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``permission.vm_pool.id``.
+
+        Args:
+            permission (types.Permission, required): the request document.
+
+        Returns ``types.Permission``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_add_vm_pool_permission
         return self._invoke(spec, (permission,), headers, query, wait, kwargs)
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.Permission]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _SystemPermissionsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -12517,17 +16776,39 @@ class TagService(Service):
     """Service ``TagService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Tag``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TagService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TagService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, tag, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            tag (types.Tag, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Tag``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TagService_update
         return self._invoke(spec, (tag, async_), headers, query, wait, kwargs)
 
@@ -12572,12 +16853,29 @@ class TagsService(Service):
     _id_locator = "tag_service"
 
     def add(self, tag, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``tag.name``.
+
+        Args:
+            tag (types.Tag, required): the request document.
+
+        Returns ``types.Tag``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TagsService_add
         return self._invoke(spec, (tag,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Tag]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TagsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -12632,32 +16930,86 @@ class TemplateService(Service):
     }
 
     def export(self, exclusive=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Args:
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateService_export
         return self._invoke(spec, (exclusive, storage_domain), headers, query, wait, kwargs)
 
     def export_to_export_domain(self, exclusive=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export_to_export_domain``: ``POST {path}/export``, as ``export``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateService_export_to_export_domain
         return self._invoke(spec, (exclusive, storage_domain), headers, query, wait, kwargs)
 
     def export_to_path_on_host(self, directory=None, exclusive=None, filename=None, host=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export_to_path_on_host``: ``POST {path}/export``, as ``export``.
+
+        Mandatory in the model: ``directory``; ``host.id`` or ``host.name``.
+
+        Args:
+            directory (str, required): element ``<directory>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            filename (str, optional): element ``<filename>`` of the request ``<action>``.
+            host (types.Host, required): element ``<host>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateService_export_to_path_on_host
         return self._invoke(spec, (directory, exclusive, filename, host, storage_domain), headers, query, wait, kwargs)
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, template, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            template (types.Template, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateService_update
         return self._invoke(spec, (template, async_), headers, query, wait, kwargs)
 
@@ -12772,7 +17124,14 @@ class TemplateCdromService(Service):
     """Service ``TemplateCdromService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Cdrom``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateCdromService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -12794,7 +17153,15 @@ class TemplateCdromsService(Service):
     _id_locator = "cdrom_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Cdrom]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateCdromsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -12827,22 +17194,58 @@ class TemplateDiskService(Service):
     """Service ``TemplateDiskService``."""
 
     def copy(self, async_=None, filter=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/copy``."""
+        """Action ``copy``: ``POST {path}/copy``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskService_copy
         return self._invoke(spec, (async_, filter, storage_domain), headers, query, wait, kwargs)
 
     def export(self, async_=None, filter=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskService_export
         return self._invoke(spec, (async_, filter, storage_domain), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -12899,12 +17302,27 @@ class TemplateDiskAttachmentService(Service):
     """Service ``TemplateDiskAttachmentService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.DiskAttachment``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskAttachmentService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, storage_domain=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            storage_domain (str, optional): query parameter ``storage_domain``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskAttachmentService_remove
         return self._invoke(spec, (storage_domain, force), headers, query, wait, kwargs)
 
@@ -12938,7 +17356,14 @@ class TemplateDiskAttachmentsService(Service):
     _id_locator = "attachment_service"
 
     def list(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``List[types.DiskAttachment]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDiskAttachmentsService_list
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -12972,7 +17397,15 @@ class TemplateDisksService(Service):
     _id_locator = "disk_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13005,12 +17438,26 @@ class TemplateGraphicsConsoleService(Service):
     """Service ``TemplateGraphicsConsoleService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.GraphicsConsole``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateGraphicsConsoleService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateGraphicsConsoleService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -13043,12 +17490,29 @@ class TemplateGraphicsConsolesService(Service):
     _id_locator = "console_service"
 
     def add(self, console, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``console.protocol``.
+
+        Args:
+            console (types.GraphicsConsole, required): the request document.
+
+        Returns ``types.GraphicsConsole``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateGraphicsConsolesService_add
         return self._invoke(spec, (console,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.GraphicsConsole]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateGraphicsConsolesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13092,17 +17556,39 @@ class TemplateMediatedDeviceService(Service):
     """Service ``TemplateMediatedDeviceService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.VmMediatedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateMediatedDeviceService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateMediatedDeviceService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, devices, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            devices (types.VmMediatedDevice, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.VmMediatedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateMediatedDeviceService_update
         return self._invoke(spec, (devices, async_), headers, query, wait, kwargs)
 
@@ -13147,12 +17633,27 @@ class TemplateMediatedDevicesService(Service):
     _id_locator = "device_service"
 
     def add(self, device, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            device (types.VmMediatedDevice, required): the request document.
+
+        Returns ``types.VmMediatedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateMediatedDevicesService_add
         return self._invoke(spec, (device,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.VmMediatedDevice]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateMediatedDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13196,17 +17697,39 @@ class TemplateNicService(Service):
     """Service ``TemplateNicService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateNicService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateNicService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, nic, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            nic (types.Nic, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateNicService_update
         return self._invoke(spec, (nic, async_), headers, query, wait, kwargs)
 
@@ -13251,12 +17774,29 @@ class TemplateNicsService(Service):
     _id_locator = "nic_service"
 
     def add(self, nic, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``nic.name``.
+
+        Args:
+            nic (types.Nic, required): the request document.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateNicsService_add
         return self._invoke(spec, (nic,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Nic]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateNicsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13300,17 +17840,39 @@ class TemplateWatchdogService(Service):
     """Service ``TemplateWatchdogService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateWatchdogService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateWatchdogService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, watchdog, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            watchdog (types.Watchdog, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateWatchdogService_update
         return self._invoke(spec, (watchdog, async_), headers, query, wait, kwargs)
 
@@ -13355,12 +17917,29 @@ class TemplateWatchdogsService(Service):
     _id_locator = "watchdog_service"
 
     def add(self, watchdog, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``watchdog.action``; ``watchdog.model``.
+
+        Args:
+            watchdog (types.Watchdog, required): the request document.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateWatchdogsService_add
         return self._invoke(spec, (watchdog,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Watchdog]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplateWatchdogsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13406,27 +17985,80 @@ class TemplatesService(Service):
     _id_locator = "template_service"
 
     def add(self, template, clone_permissions=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            template (types.Template, required): the request document.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplatesService_add
         return self._invoke(spec, (template, clone_permissions, seal), headers, query, wait, kwargs)
 
     def add_from_configuration(self, template, clone_permissions=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``template.cluster.id`` or ``template.cluster.name``; ``template.initialization.configuration.data``; ``template.initialization.configuration.type``.
+
+        Args:
+            template (types.Template, required): the request document.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplatesService_add_from_configuration
         return self._invoke(spec, (template, clone_permissions, seal), headers, query, wait, kwargs)
 
     def add_from_vm(self, template, clone_permissions=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``template.name``; ``template.vm.id`` or ``template.vm.name``.
+
+        Args:
+            template (types.Template, required): the request document.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplatesService_add_from_vm
         return self._invoke(spec, (template, clone_permissions, seal), headers, query, wait, kwargs)
 
     def add_from_vm_snapshot(self, template, clone_permissions=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``template.name``; ``template.vm.id`` or ``template.vm.name``; ``template.vm.snapshots[].id``.
+
+        Args:
+            template (types.Template, required): the request document.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Template``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplatesService_add_from_vm_snapshot
         return self._invoke(spec, (template, clone_permissions, seal), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Template]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _TemplatesService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
 
@@ -13514,12 +18146,26 @@ class UnmanagedNetworkService(Service):
     """Service ``UnmanagedNetworkService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.UnmanagedNetwork``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UnmanagedNetworkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UnmanagedNetworkService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -13552,7 +18198,15 @@ class UnmanagedNetworksService(Service):
     _id_locator = "unmanaged_network_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.UnmanagedNetwork]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UnmanagedNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13595,17 +18249,38 @@ class UserService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.User``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, user, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``. Deprecated.
+
+        Args:
+            user (types.User, required): the request document.
+
+        Returns ``types.User``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserService_update
         return self._invoke(spec, (user,), headers, query, wait, kwargs)
 
@@ -13675,12 +18350,20 @@ class UserOptionService(Service):
     """Service ``UserOptionService``."""
 
     def get(self, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Returns ``types.UserOption``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserOptionService_get
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def remove(self, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserOptionService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -13711,12 +18394,25 @@ class UserOptionsService(Service):
     _id_locator = "option_service"
 
     def add(self, option, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``option.content``; ``option.name``.
+
+        Args:
+            option (types.UserOption, required): the request document.
+
+        Returns ``types.UserOption``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserOptionsService_add
         return self._invoke(spec, (option,), headers, query, wait, kwargs)
 
     def list(self, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Returns ``List[types.UserOption]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UserOptionsService_list
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
@@ -13760,12 +18456,31 @@ class UsersService(Service):
     _id_locator = "user_service"
 
     def add(self, user, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``user.domain.id`` or ``user.domain.name``; ``user.user_name``.
+
+        Args:
+            user (types.User, required): the request document.
+
+        Returns ``types.User``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UsersService_add
         return self._invoke(spec, (user,), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.User]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _UsersService_list
         return self._invoke(spec, (case_sensitive, follow, max, search), headers, query, wait, kwargs)
 
@@ -13811,12 +18526,26 @@ class VirtualFunctionAllowedNetworkService(Service):
     """Service ``VirtualFunctionAllowedNetworkService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VirtualFunctionAllowedNetworkService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VirtualFunctionAllowedNetworkService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -13849,12 +18578,29 @@ class VirtualFunctionAllowedNetworksService(Service):
     _id_locator = "network_service"
 
     def add(self, network, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``network.id`` or ``network.name``.
+
+        Args:
+            network (types.Network, required): the request document.
+
+        Returns ``types.Network``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VirtualFunctionAllowedNetworksService_add
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Network]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VirtualFunctionAllowedNetworksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -13920,137 +18666,383 @@ class VmService(MeasurableService):
     }
 
     def auto_pin_cpu_and_numa_nodes(self, async_=None, optimize_cpu_settings=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/autopincpuandnumanodes``."""
+        """Action ``auto_pin_cpu_and_numa_nodes``: ``POST {path}/autopincpuandnumanodes``. Deprecated.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            optimize_cpu_settings (bool, optional): element ``<optimize_cpu_settings>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_auto_pin_cpu_and_numa_nodes
         return self._invoke(spec, (async_, optimize_cpu_settings), headers, query, wait, kwargs)
 
     def cancel_migration(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/cancelmigration``."""
+        """Action ``cancel_migration``: ``POST {path}/cancelmigration``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_cancel_migration
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def clone(self, async_=None, discard_snapshots=None, storage_domain=None, vm=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/clone``."""
+        """Action ``clone``: ``POST {path}/clone``.
+
+        Mandatory in the model: ``vm.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            discard_snapshots (bool, optional): element ``<discard_snapshots>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+            vm (types.Vm, required): element ``<vm>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_clone
         return self._invoke(spec, (async_, discard_snapshots, storage_domain, vm), headers, query, wait, kwargs)
 
     def commit_snapshot(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/commitsnapshot``."""
+        """Action ``commit_snapshot``: ``POST {path}/commitsnapshot``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_commit_snapshot
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def detach(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/detach``."""
+        """Action ``detach``: ``POST {path}/detach``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_detach
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def export(self, async_=None, discard_snapshots=None, exclusive=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            discard_snapshots (bool, optional): element ``<discard_snapshots>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_export
         return self._invoke(spec, (async_, discard_snapshots, exclusive, storage_domain), headers, query, wait, kwargs)
 
     def export_to_export_domain(self, async_=None, discard_snapshots=None, exclusive=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export_to_export_domain``: ``POST {path}/export``, as ``export``.
+
+        Mandatory in the model: ``storage_domain.id`` or ``storage_domain.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            discard_snapshots (bool, optional): element ``<discard_snapshots>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, required): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_export_to_export_domain
         return self._invoke(spec, (async_, discard_snapshots, exclusive, storage_domain), headers, query, wait, kwargs)
 
     def export_to_path_on_host(self, async_=None, directory=None, discard_snapshots=None, exclusive=None, filename=None, host=None, storage_domain=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export_to_path_on_host``: ``POST {path}/export``, as ``export``.
+
+        Mandatory in the model: ``directory``; ``host.id`` or ``host.name``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            directory (str, required): element ``<directory>`` of the request ``<action>``.
+            discard_snapshots (bool, optional): element ``<discard_snapshots>`` of the request ``<action>``.
+            exclusive (bool, optional): element ``<exclusive>`` of the request ``<action>``.
+            filename (str, optional): element ``<filename>`` of the request ``<action>``.
+            host (types.Host, required): element ``<host>`` of the request ``<action>``.
+            storage_domain (types.StorageDomain, optional): element ``<storage_domain>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_export_to_path_on_host
         return self._invoke(spec, (async_, directory, discard_snapshots, exclusive, filename, host, storage_domain), headers, query, wait, kwargs)
 
     def freeze_filesystems(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/freezefilesystems``."""
+        """Action ``freeze_filesystems``: ``POST {path}/freezefilesystems``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_freeze_filesystems
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def get(self, all_content=None, filter=None, follow=None, next_run=None, ovf_as_ova=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            next_run (bool, optional): query parameter ``next_run``.
+            ovf_as_ova (bool, optional): query parameter ``ovf_as_ova``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_get
         return self._invoke(spec, (all_content, filter, follow, next_run, ovf_as_ova), headers, query, wait, kwargs)
 
     def logon(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/logon``."""
+        """Action ``logon``: ``POST {path}/logon``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_logon
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def maintenance(self, async_=None, maintenance_enabled=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/maintenance``."""
+        """Action ``maintenance``: ``POST {path}/maintenance``.
+
+        Mandatory in the model: ``maintenance_enabled``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            maintenance_enabled (bool, required): element ``<maintenance_enabled>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_maintenance
         return self._invoke(spec, (async_, maintenance_enabled), headers, query, wait, kwargs)
 
     def migrate(self, async_=None, cluster=None, force=None, host=None, migrate_vms_in_affinity_closure=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/migrate``."""
+        """Action ``migrate``: ``POST {path}/migrate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            cluster (types.Cluster, optional): element ``<cluster>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+            host (types.Host, optional): element ``<host>`` of the request ``<action>``.
+            migrate_vms_in_affinity_closure (bool, optional): element ``<migrate_vms_in_affinity_closure>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_migrate
         return self._invoke(spec, (async_, cluster, force, host, migrate_vms_in_affinity_closure), headers, query, wait, kwargs)
 
     def preview_snapshot(self, async_=None, disks=None, lease=None, restore_memory=None, snapshot=None, vm=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/previewsnapshot``."""
+        """Action ``preview_snapshot``: ``POST {path}/previewsnapshot``.
+
+        Mandatory in the model: ``snapshot.id``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            disks (list[types.Disk], optional): element ``<disks>`` of the request ``<action>``.
+            lease (types.StorageDomainLease, optional): element ``<lease>`` of the request ``<action>``.
+            restore_memory (bool, optional): element ``<restore_memory>`` of the request ``<action>``.
+            snapshot (types.Snapshot, required): element ``<snapshot>`` of the request ``<action>``.
+            vm (types.Vm, optional): element ``<vm>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_preview_snapshot
         return self._invoke(spec, (async_, disks, lease, restore_memory, snapshot, vm), headers, query, wait, kwargs)
 
     def reboot(self, async_=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reboot``."""
+        """Action ``reboot``: ``POST {path}/reboot``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_reboot
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
     def remove(self, async_=None, detach_only=None, force=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+            detach_only (bool, optional): query parameter ``detach_only``.
+            force (bool, optional): query parameter ``force``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_remove
         return self._invoke(spec, (async_, detach_only, force), headers, query, wait, kwargs)
 
     def reorder_mac_addresses(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reordermacaddresses``."""
+        """Action ``reorder_mac_addresses``: ``POST {path}/reordermacaddresses``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_reorder_mac_addresses
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def reset(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reset``."""
+        """Action ``reset``: ``POST {path}/reset``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_reset
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def screenshot(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/screenshot``."""
+        """Action ``screenshot``: ``POST {path}/screenshot``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_screenshot
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def shutdown(self, async_=None, force=None, reason=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/shutdown``."""
+        """Action ``shutdown``: ``POST {path}/shutdown``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+            reason (str, optional): element ``<reason>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_shutdown
         return self._invoke(spec, (async_, force, reason), headers, query, wait, kwargs)
 
     def start(self, async_=None, attach_wgt=None, authorized_key=None, filter=None, pause=None, use_cloud_init=None, use_ignition=None, use_initialization=None, use_sysprep=None, vm=None, volatile=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/start``."""
+        """Action ``start``: ``POST {path}/start``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            attach_wgt (bool, optional): element ``<attach_wgt>`` of the request ``<action>``.
+            authorized_key (types.AuthorizedKey, optional): element ``<authorized_key>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+            pause (bool, optional): element ``<pause>`` of the request ``<action>``.
+            use_cloud_init (bool, optional): element ``<use_cloud_init>`` of the request ``<action>``.
+            use_ignition (bool, optional): element ``<use_ignition>`` of the request ``<action>``.
+            use_initialization (bool, optional): element ``<use_initialization>`` of the request ``<action>``.
+            use_sysprep (bool, optional): element ``<use_sysprep>`` of the request ``<action>``.
+            vm (types.Vm, optional): element ``<vm>`` of the request ``<action>``.
+            volatile (bool, optional): element ``<volatile>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_start
         return self._invoke(spec, (async_, attach_wgt, authorized_key, filter, pause, use_cloud_init, use_ignition, use_initialization, use_sysprep, vm, volatile), headers, query, wait, kwargs)
 
     def stop(self, async_=None, force=None, reason=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/stop``."""
+        """Action ``stop``: ``POST {path}/stop``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            force (bool, optional): element ``<force>`` of the request ``<action>``.
+            reason (str, optional): element ``<reason>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_stop
         return self._invoke(spec, (async_, force, reason), headers, query, wait, kwargs)
 
     def suspend(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/suspend``."""
+        """Action ``suspend``: ``POST {path}/suspend``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_suspend
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def thaw_filesystems(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/thawfilesystems``."""
+        """Action ``thaw_filesystems``: ``POST {path}/thawfilesystems``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_thaw_filesystems
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def ticket(self, async_=None, ticket=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/ticket``."""
+        """Action ``ticket``: ``POST {path}/ticket``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            ticket (types.Ticket, optional): element ``<ticket>`` of the request ``<action>``.
+
+        Returns ``types.Ticket | None``, the reply's ``<action>``'s ``<ticket>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_ticket
         return self._invoke(spec, (async_, ticket), headers, query, wait, kwargs)
 
     def undo_snapshot(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/undosnapshot``."""
+        """Action ``undo_snapshot``: ``POST {path}/undosnapshot``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_undo_snapshot
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, vm, async_=None, next_run=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            next_run (bool, optional): query parameter ``next_run``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmService_update
         return self._invoke(spec, (vm, async_, next_run), headers, query, wait, kwargs)
 
@@ -14481,7 +19473,15 @@ class VmApplicationService(Service):
     """Service ``VmApplicationService``."""
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Application``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmApplicationService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
@@ -14504,7 +19504,16 @@ class VmApplicationsService(Service):
     _id_locator = "application_service"
 
     def list(self, filter=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Application]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmApplicationsService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 
@@ -14542,12 +19551,23 @@ class VmBackupService(Service):
     }
 
     def finalize(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/finalize``."""
+        """Action ``finalize``: ``POST {path}/finalize``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmBackupService_finalize
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Backup``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmBackupService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -14581,7 +19601,14 @@ class VmBackupDiskService(Service):
     """Service ``VmBackupDiskService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmBackupDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -14603,7 +19630,15 @@ class VmBackupDisksService(Service):
     _id_locator = "disk_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmBackupDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -14638,12 +19673,31 @@ class VmBackupsService(Service):
     _id_locator = "backup_service"
 
     def add(self, backup, require_consistency=None, use_active=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``backup.disks``.
+
+        Args:
+            backup (types.Backup, required): the request document.
+            require_consistency (bool, optional): query parameter ``require_consistency``.
+            use_active (bool, optional): query parameter ``use_active``.
+
+        Returns ``types.Backup``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmBackupsService_add
         return self._invoke(spec, (backup, require_consistency, use_active), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Backup]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmBackupsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -14689,12 +19743,28 @@ class VmCdromService(Service):
     """Service ``VmCdromService``."""
 
     def get(self, current=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            current (bool, optional): query parameter ``current``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Cdrom``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCdromService_get
         return self._invoke(spec, (current, follow), headers, query, wait, kwargs)
 
     def update(self, cdrom, current=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            cdrom (types.Cdrom, required): the request document.
+            current (bool, optional): query parameter ``current``.
+
+        Returns ``types.Cdrom``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCdromService_update
         return self._invoke(spec, (cdrom, current), headers, query, wait, kwargs)
 
@@ -14729,12 +19799,29 @@ class VmCdromsService(Service):
     _id_locator = "cdrom_service"
 
     def add(self, cdrom, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``cdrom.file.id``.
+
+        Args:
+            cdrom (types.Cdrom, required): the request document.
+
+        Returns ``types.Cdrom``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCdromsService_add
         return self._invoke(spec, (cdrom,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Cdrom]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCdromsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -14782,12 +19869,26 @@ class VmCheckpointService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Checkpoint``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCheckpointService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCheckpointService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -14822,7 +19923,14 @@ class VmCheckpointDiskService(Service):
     """Service ``VmCheckpointDiskService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCheckpointDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -14844,7 +19952,15 @@ class VmCheckpointDisksService(Service):
     _id_locator = "disk_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCheckpointDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -14879,7 +19995,15 @@ class VmCheckpointsService(Service):
     _id_locator = "checkpoint_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Checkpoint]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmCheckpointsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -14917,42 +20041,101 @@ class VmDiskService(MeasurableService):
     }
 
     def activate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/activate``."""
+        """Action ``activate``: ``POST {path}/activate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_activate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def deactivate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/deactivate``."""
+        """Action ``deactivate``: ``POST {path}/deactivate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_deactivate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def export(self, async_=None, filter=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/export``."""
+        """Action ``export``: ``POST {path}/export``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_export
         return self._invoke(spec, (async_, filter), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def move(self, async_=None, filter=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/move``."""
+        """Action ``move``: ``POST {path}/move``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            filter (bool, optional): element ``<filter>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_move
         return self._invoke(spec, (async_, filter), headers, query, wait, kwargs)
 
     def reduce(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/reduce``."""
+        """Action ``reduce``: ``POST {path}/reduce``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_reduce
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, disk, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDiskService_update
         return self._invoke(spec, (disk, async_), headers, query, wait, kwargs)
 
@@ -15062,12 +20245,27 @@ class VmDisksService(Service):
     _id_locator = "disk_service"
 
     def add(self, disk, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            disk (types.Disk, required): the request document.
+
+        Returns ``types.Disk``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDisksService_add
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Disk]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmDisksService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15111,27 +20309,60 @@ class VmGraphicsConsoleService(Service):
     """Service ``VmGraphicsConsoleService``."""
 
     def get(self, current=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            current (bool, optional): query parameter ``current``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.GraphicsConsole``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsoleService_get
         return self._invoke(spec, (current, follow), headers, query, wait, kwargs)
 
     def proxy_ticket(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/proxyticket``."""
+        """Action ``proxy_ticket``: ``POST {path}/proxyticket``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``types.ProxyTicket | None``, the reply's ``<action>``'s ``<proxy_ticket>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsoleService_proxy_ticket
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def remote_viewer_connection_file(self, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/remoteviewerconnectionfile``."""
+        """Action ``remote_viewer_connection_file``: ``POST {path}/remoteviewerconnectionfile``.
+
+        Returns ``str | None``, the reply's ``<action>``'s ``<remote_viewer_connection_file>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsoleService_remote_viewer_connection_file
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsoleService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def ticket(self, ticket=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/ticket``."""
+        """Action ``ticket``: ``POST {path}/ticket``.
+
+        Args:
+            ticket (types.Ticket, optional): element ``<ticket>`` of the request ``<action>``.
+
+        Returns ``types.Ticket | None``, the reply's ``<action>``'s ``<ticket>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsoleService_ticket
         return self._invoke(spec, (ticket,), headers, query, wait, kwargs)
 
@@ -15197,12 +20428,30 @@ class VmGraphicsConsolesService(Service):
     _id_locator = "console_service"
 
     def add(self, console, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``console.protocol``.
+
+        Args:
+            console (types.GraphicsConsole, required): the request document.
+
+        Returns ``types.GraphicsConsole``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsolesService_add
         return self._invoke(spec, (console,), headers, query, wait, kwargs)
 
     def list(self, current=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            current (bool, optional): query parameter ``current``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.GraphicsConsole]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmGraphicsConsolesService_list
         return self._invoke(spec, (current, follow, max), headers, query, wait, kwargs)
 
@@ -15247,12 +20496,26 @@ class VmHostDeviceService(Service):
     """Service ``VmHostDeviceService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.HostDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmHostDeviceService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmHostDeviceService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -15285,12 +20548,29 @@ class VmHostDevicesService(Service):
     _id_locator = "device_service"
 
     def add(self, device, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``device.id`` or ``device.name``.
+
+        Args:
+            device (types.HostDevice, required): the request document.
+
+        Returns ``types.HostDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmHostDevicesService_add
         return self._invoke(spec, (device,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.HostDevice]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmHostDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15334,17 +20614,39 @@ class VmMediatedDeviceService(Service):
     """Service ``VmMediatedDeviceService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.VmMediatedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmMediatedDeviceService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmMediatedDeviceService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, device, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            device (types.VmMediatedDevice, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.VmMediatedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmMediatedDeviceService_update
         return self._invoke(spec, (device, async_), headers, query, wait, kwargs)
 
@@ -15389,12 +20691,27 @@ class VmMediatedDevicesService(Service):
     _id_locator = "device_service"
 
     def add(self, device, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            device (types.VmMediatedDevice, required): the request document.
+
+        Returns ``types.VmMediatedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmMediatedDevicesService_add
         return self._invoke(spec, (device,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.VmMediatedDevice]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmMediatedDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15444,27 +20761,63 @@ class VmNicService(MeasurableService):
     }
 
     def activate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/activate``."""
+        """Action ``activate``: ``POST {path}/activate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicService_activate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def deactivate(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/deactivate``."""
+        """Action ``deactivate``: ``POST {path}/deactivate``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicService_deactivate
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, nic, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            nic (types.Nic, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicService_update
         return self._invoke(spec, (nic, async_), headers, query, wait, kwargs)
 
@@ -15543,12 +20896,29 @@ class VmNicsService(Service):
     _id_locator = "nic_service"
 
     def add(self, nic, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``nic.name``.
+
+        Args:
+            nic (types.Nic, required): the request document.
+
+        Returns ``types.Nic``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicsService_add
         return self._invoke(spec, (nic,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Nic]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNicsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15592,17 +20962,39 @@ class VmNumaNodeService(Service):
     """Service ``VmNumaNodeService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.VirtualNumaNode``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNumaNodeService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNumaNodeService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, node, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            node (types.VirtualNumaNode, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.VirtualNumaNode``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNumaNodeService_update
         return self._invoke(spec, (node, async_), headers, query, wait, kwargs)
 
@@ -15647,12 +21039,29 @@ class VmNumaNodesService(Service):
     _id_locator = "node_service"
 
     def add(self, node, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``node.cpu.cores[].index``; ``node.index``; ``node.memory``.
+
+        Args:
+            node (types.VirtualNumaNode, required): the request document.
+
+        Returns ``types.VirtualNumaNode``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNumaNodesService_add
         return self._invoke(spec, (node,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.VirtualNumaNode]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmNumaNodesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15700,22 +21109,53 @@ class VmPoolService(Service):
     }
 
     def allocate_vm(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/allocatevm``."""
+        """Action ``allocate_vm``: ``POST {path}/allocatevm``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmPoolService_allocate_vm
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.VmPool``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmPoolService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmPoolService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, pool, async_=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            pool (types.VmPool, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.VmPool``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmPoolService_update
         return self._invoke(spec, (pool, async_, seal), headers, query, wait, kwargs)
 
@@ -15777,12 +21217,33 @@ class VmPoolsService(Service):
     _id_locator = "pool_service"
 
     def add(self, pool, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``pool.cluster.id`` or ``pool.cluster.name``; ``pool.name``; ``pool.template.id`` or ``pool.template.name``.
+
+        Args:
+            pool (types.VmPool, required): the request document.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.VmPool``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmPoolsService_add
         return self._invoke(spec, (pool, seal), headers, query, wait, kwargs)
 
     def list(self, case_sensitive=None, filter=None, follow=None, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.VmPool]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmPoolsService_list
         return self._invoke(spec, (case_sensitive, filter, follow, max, search), headers, query, wait, kwargs)
 
@@ -15830,7 +21291,14 @@ class VmReportedDeviceService(Service):
     """Service ``VmReportedDeviceService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.ReportedDevice``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmReportedDeviceService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -15852,7 +21320,15 @@ class VmReportedDevicesService(Service):
     _id_locator = "reported_device_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.ReportedDevice]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmReportedDevicesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15885,7 +21361,14 @@ class VmSessionService(Service):
     """Service ``VmSessionService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Session``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmSessionService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
@@ -15907,7 +21390,15 @@ class VmSessionsService(Service):
     _id_locator = "session_service"
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Session]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmSessionsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -15940,17 +21431,39 @@ class VmWatchdogService(Service):
     """Service ``VmWatchdogService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmWatchdogService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmWatchdogService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, watchdog, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            watchdog (types.Watchdog, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmWatchdogService_update
         return self._invoke(spec, (watchdog, async_), headers, query, wait, kwargs)
 
@@ -15995,12 +21508,29 @@ class VmWatchdogsService(Service):
     _id_locator = "watchdog_service"
 
     def add(self, watchdog, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``watchdog.action``; ``watchdog.model``.
+
+        Args:
+            watchdog (types.Watchdog, required): the request document.
+
+        Returns ``types.Watchdog``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmWatchdogsService_add
         return self._invoke(spec, (watchdog,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Watchdog]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmWatchdogsService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -16046,27 +21576,94 @@ class VmsService(Service):
     _id_locator = "vm_service"
 
     def add(self, vm, auto_pinning_policy=None, clone=None, clone_permissions=None, filter=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+            auto_pinning_policy (types.AutoPinningPolicy, optional): query parameter ``auto_pinning_policy``, deprecated.
+            clone (bool, optional): query parameter ``clone``.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            filter (bool, optional): query parameter ``filter``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmsService_add
         return self._invoke(spec, (vm, auto_pinning_policy, clone, clone_permissions, filter, seal), headers, query, wait, kwargs)
 
     def add_from_configuration(self, vm, auto_pinning_policy=None, clone=None, clone_permissions=None, filter=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``vm.initialization.configuration.data``; ``vm.initialization.configuration.type``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+            auto_pinning_policy (types.AutoPinningPolicy, optional): query parameter ``auto_pinning_policy``, deprecated.
+            clone (bool, optional): query parameter ``clone``.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            filter (bool, optional): query parameter ``filter``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmsService_add_from_configuration
         return self._invoke(spec, (vm, auto_pinning_policy, clone, clone_permissions, filter, seal), headers, query, wait, kwargs)
 
     def add_from_scratch(self, vm, auto_pinning_policy=None, clone=None, clone_permissions=None, filter=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``vm.cluster.id`` or ``vm.cluster.name``; ``vm.name``; ``vm.template.id`` or ``vm.template.name``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+            auto_pinning_policy (types.AutoPinningPolicy, optional): query parameter ``auto_pinning_policy``, deprecated.
+            clone (bool, optional): query parameter ``clone``.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            filter (bool, optional): query parameter ``filter``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmsService_add_from_scratch
         return self._invoke(spec, (vm, auto_pinning_policy, clone, clone_permissions, filter, seal), headers, query, wait, kwargs)
 
     def add_from_snapshot(self, vm, auto_pinning_policy=None, clone=None, clone_permissions=None, filter=None, seal=None, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``, as ``add``.
+
+        Mandatory in the model: ``vm.cluster.id`` or ``vm.cluster.name``; ``vm.name``; ``vm.snapshots[].id``; ``vm.template.id`` or ``vm.template.name``.
+
+        Args:
+            vm (types.Vm, required): the request document.
+            auto_pinning_policy (types.AutoPinningPolicy, optional): query parameter ``auto_pinning_policy``, deprecated.
+            clone (bool, optional): query parameter ``clone``.
+            clone_permissions (bool, optional): query parameter ``clone_permissions``.
+            filter (bool, optional): query parameter ``filter``.
+            seal (bool, optional): query parameter ``seal``.
+
+        Returns ``types.Vm``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmsService_add_from_snapshot
         return self._invoke(spec, (vm, auto_pinning_policy, clone, clone_permissions, filter, seal), headers, query, wait, kwargs)
 
     def list(self, all_content=None, case_sensitive=None, filter=None, follow=None, max=None, ovf_as_ova=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            all_content (bool, optional): query parameter ``all_content``.
+            case_sensitive (bool, optional): query parameter ``case_sensitive``.
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+            ovf_as_ova (bool, optional): query parameter ``ovf_as_ova``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Vm]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VmsService_list
         return self._invoke(spec, (all_content, case_sensitive, filter, follow, max, ovf_as_ova, search), headers, query, wait, kwargs)
 
@@ -16172,17 +21769,39 @@ class VnicProfileService(Service):
     }
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.VnicProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VnicProfileService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VnicProfileService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def update(self, profile, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            profile (types.VnicProfile, required): the request document.
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``types.VnicProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VnicProfileService_update
         return self._invoke(spec, (profile, async_), headers, query, wait, kwargs)
 
@@ -16231,12 +21850,29 @@ class VnicProfilesService(Service):
     _id_locator = "profile_service"
 
     def add(self, profile, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``profile.name``; ``profile.network.id``.
+
+        Args:
+            profile (types.VnicProfile, required): the request document.
+
+        Returns ``types.VnicProfile``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VnicProfilesService_add
         return self._invoke(spec, (profile,), headers, query, wait, kwargs)
 
     def list(self, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.VnicProfile]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _VnicProfilesService_list
         return self._invoke(spec, (follow, max), headers, query, wait, kwargs)
 
@@ -16280,12 +21916,27 @@ class WeightService(Service):
     """Service ``WeightService``."""
 
     def get(self, filter=None, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Weight``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WeightService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WeightService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
@@ -16319,12 +21970,30 @@ class WeightsService(Service):
     _id_locator = "weight_service"
 
     def add(self, weight, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Mandatory in the model: ``weight.scheduling_policy_unit.id``.
+
+        Args:
+            weight (types.Weight, required): the request document.
+
+        Returns ``types.Weight``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WeightsService_add
         return self._invoke(spec, (weight,), headers, query, wait, kwargs)
 
     def list(self, filter=None, follow=None, max=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            filter (bool, optional): query parameter ``filter``.
+            follow (str, optional): query parameter ``follow``.
+            max (int, optional): query parameter ``max``.
+
+        Returns ``List[types.Weight]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WeightsService_list
         return self._invoke(spec, (filter, follow, max), headers, query, wait, kwargs)
 

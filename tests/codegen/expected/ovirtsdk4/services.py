@@ -41,22 +41,51 @@ class WidgetService(Service):
     """Service ``WidgetService``."""
 
     def get(self, follow=None, headers=None, query=None, wait=True, **kwargs):
-        """Get: ``GET {path}``."""
+        """Get: ``GET {path}``.
+
+        Args:
+            follow (str, optional): query parameter ``follow``.
+
+        Returns ``types.Widget``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WidgetService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
     def remove(self, async_=None, headers=None, query=None, wait=True, **kwargs):
-        """Remove: ``DELETE {path}``."""
+        """Remove: ``DELETE {path}``.
+
+        Args:
+            async_ (bool, optional): query parameter ``async``.
+
+        Returns ``None``; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WidgetService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
     def start(self, async_=None, size=None, headers=None, query=None, wait=True, **kwargs):
-        """Action: ``POST {path}/start``."""
+        """Action ``start``: ``POST {path}/start``.
+
+        Args:
+            async_ (bool, optional): element ``<async>`` of the request ``<action>``.
+            size (int, optional): element ``<size>`` of the request ``<action>``.
+
+        Returns ``types.WidgetStatus | None``, the reply's ``<action>``'s ``<status>``, or None without one; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WidgetService_start
         return self._invoke(spec, (async_, size), headers, query, wait, kwargs)
 
     def update(self, widget, headers=None, query=None, wait=True, **kwargs):
-        """Update: ``PUT {path}``."""
+        """Update: ``PUT {path}``.
+
+        Args:
+            widget (types.Widget, required): the request document.
+
+        Returns ``types.Widget``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WidgetService_update
         return self._invoke(spec, (widget,), headers, query, wait, kwargs)
 
@@ -112,12 +141,27 @@ class WidgetsService(Service):
     _id_locator = "widget_service"
 
     def add(self, widget, headers=None, query=None, wait=True, **kwargs):
-        """Add: ``POST {path}``."""
+        """Add: ``POST {path}``.
+
+        Args:
+            widget (types.Widget, required): the request document.
+
+        Returns ``types.Widget``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WidgetsService_add
         return self._invoke(spec, (widget,), headers, query, wait, kwargs)
 
     def list(self, max=None, search=None, headers=None, query=None, wait=True, **kwargs):
-        """List: ``GET {path}``."""
+        """List: ``GET {path}``.
+
+        Args:
+            max (int, optional): query parameter ``max``.
+            search (str, optional): query parameter ``search``.
+
+        Returns ``List[types.Widget]``, the reply's document; with ``wait=False``, a ``Future`` of it.
+        Raises ``ovirtsdk4.Error`` on a fault or a failed request (see ``Service``).
+        """
         spec = _WidgetsService_list
         return self._invoke(spec, (max, search), headers, query, wait, kwargs)
 
