@@ -298,6 +298,10 @@ _BAD_CONDITION = (
 )
 
 
+def _enum_of(states: frozenset[enum.Enum]) -> type[enum.Enum]:
+    return type(next(iter(states)))
+
+
 def _name(obj: Any) -> str:
     """How an object is named in messages: its type, and its name or id."""
     label = getattr(obj, "name", None) or getattr(obj, "id", None)
@@ -348,6 +352,11 @@ class _Watch:
             raise TypeError(
                 f"{type(obj).__name__} has no '{lifecycle.member}': it can't {_describe(condition)}"
             ) from None
+        if state is not None and not isinstance(state, _enum_of(wanted)):
+            raise TypeError(
+                f"{_name(obj)}'s {lifecycle.member} is a {type(state).__name__}: it can't "
+                f"{_describe(condition)}"
+            )
         if state in wanted:
             self.done = True
         elif state in lifecycle.failed:
