@@ -31,7 +31,7 @@ def connection(sim):
 
 
 @pytest.fixture
-def flaky(tmp_path):
+def flaky_sim(tmp_path):
     """A simulator of its own over a FlakyEngine (its ``engine``), for scripting failures."""
     engine = FlakyEngine(transition_delay=DELAY)
     with Simulator(5, engine=engine, tls_dir=tmp_path / "tls") as simulator:
