@@ -9,6 +9,7 @@ import datetime
 import enum
 import re
 from collections import namedtuple
+from types import GenericAlias
 from urllib.parse import quote
 
 from ovirtsdk4 import http, reader, types, writer, xml
@@ -29,7 +30,10 @@ Method = namedtuple("Method", "kind path has_body parameters result")
 
 
 class Future:
-    """The pending result of a ``wait=False`` call (API.md S-5)."""
+    """The pending result of a ``wait=False`` call (API.md S-5). Generic on what ``wait()``
+    returns (``Future[types.Vm]``), at run time too, as annotations may be evaluated."""
+
+    __class_getitem__ = classmethod(GenericAlias)
 
     def __init__(self, connection, context, code):
         self._connection = connection

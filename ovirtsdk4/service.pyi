@@ -2,6 +2,7 @@
 returns (docs/typing.md)."""
 
 from collections.abc import Callable, Iterable, Mapping
+from types import GenericAlias
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from ovirtsdk4._connection import Connection
@@ -28,6 +29,8 @@ class Future(Generic[_T_co]):
         self, connection: Connection, context: object, code: Callable[[Response], _T_co]
     ) -> None: ...
     def wait(self) -> _T_co: ...
+    @classmethod
+    def __class_getitem__(cls, item: Any, /) -> GenericAlias: ...
 
 def path_segment(name: str, value: str | None) -> str: ...
 
