@@ -20,6 +20,7 @@ batches of ``page``. Memory stays bounded by one page of events.
 from __future__ import annotations
 
 import array
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -48,6 +49,7 @@ class EventStream(Iterator[types.Event]):
         search: str | None,
         poll: float,
         page: int,
+        stop: threading.Event | None,
     ) -> None:
         if type(page) is not int or page < 1:
             raise Error(f"The 'page' parameter must be 1 or more, not {page!r}")
@@ -57,6 +59,7 @@ class EventStream(Iterator[types.Event]):
         self._search = search
         self._poll = poll
         self._page = page
+        self._stop = stop
         self._ready: Iterator[types.Event] = iter(())
         self._caught_up = False  # the last poll got less than a page: pause before the next
         if since is None:
@@ -78,8 +81,13 @@ class EventStream(Iterator[types.Event]):
                 if number > self.last_id:
                     self.last_id = number
                     return event
+            if self._stop is not None and self._stop.is_set():
+                raise StopIteration
             if self._caught_up:
-                time.sleep(self._poll)
+                if self._stop is None:
+                    time.sleep(self._poll)
+                elif self._stop.wait(self._poll):
+                    raise StopIteration
             self._ready = self._new_events()
 
     def _new_events(self) -> Iterator[types.Event]:
@@ -124,10 +132,12 @@ def follow(
     search: str | None = None,
     poll: float = 5.0,
     page: int = 100,
+    stop: threading.Event | None = None,
 ) -> EventStream:
     """Yield the new events of ``events_service`` in id order, each once, polling every
-    ``poll`` seconds while nothing is new; the iteration never ends by itself (break out of
-    it). ``since`` is the id after which to start (the ``last_id`` of an earlier stream, or an
+    ``poll`` seconds while nothing is new. The iteration ends only when ``stop`` (a
+    ``threading.Event``) is set, at once even during a pause, or when the loop breaks out.
+    ``since`` is the id after which to start (the ``last_id`` of an earlier stream, or an
     event's ``id``); ``None`` starts after the newest event of now. ``search`` filters as the
     list's ``search`` does. ``page`` is the most events asked for, or fetched, at once."""
-    return EventStream(events_service, since, search, poll, page)
+    return EventStream(events_service, since, search, poll, page, stop)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar
 
 from ovirtsdk4 import http
@@ -37,6 +37,7 @@ from ovirtsdk4.backoff import Backoff
 from ovirtsdk4.error import ConnectionError, Error, TimeoutError
 
 __all__ = [
+    "RETRY_BACKOFF",
     "BufferedBody",
     "RetryPolicy",
     "call_with_retries",
@@ -55,6 +56,11 @@ _UNSENT_CURL_CODES: Final = frozenset([5, 6, 7])
 _REFUSED_STATUSES: Final = frozenset([429, 503])
 
 
+#: The pauses between tries unless a policy is given its own: 0.5 s, 1 s, 2 s ... up to 10 s,
+#: each shortened by up to half at random.
+RETRY_BACKOFF: Final = Backoff(initial=0.5, factor=2.0, maximum=10.0, jitter=0.5)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """When and how to try a request again (see the module's documentation).
@@ -70,7 +76,7 @@ class RetryPolicy:
 
     attempts: int = 4
     deadline: float = 60.0
-    backoff: Backoff = field(default_factory=lambda: Backoff(0.5, 2.0, 10.0, 0.5))
+    backoff: Backoff = RETRY_BACKOFF
     statuses: frozenset[int] = frozenset([429, 502, 503, 504])
     conflicts: bool = True
     transport: bool = True

@@ -45,6 +45,7 @@ from ovirtsdk4.backoff import Backoff, Deadline
 from ovirtsdk4.error import Error, NotFoundError, TimeoutError
 
 __all__ = [
+    "DEFAULT_BACKOFF",
     "LIFECYCLES",
     "REMOVED",
     "JobFailedError",
@@ -386,7 +387,8 @@ class _Watch:
         ) from error
 
 
-_DEFAULT_BACKOFF = Backoff()
+#: The pauses between polls unless a wait is given its own: 1 s growing to 30 s.
+DEFAULT_BACKOFF: Final = Backoff()
 
 
 def wait_for(
@@ -394,14 +396,15 @@ def wait_for(
     condition: Condition,
     *,
     timeout: float | None = 600.0,
-    backoff: Backoff = _DEFAULT_BACKOFF,
+    backoff: Backoff | None = None,
 ) -> Any:
     """Poll ``service.get()`` until ``condition`` holds and return the last object (``None``
     for :data:`REMOVED`).
 
     ``condition`` is a status value (``types.VmStatus.UP``), several values of one status
     enum (any of them will do), a callable that takes the object and returns whether it is
-    as wanted, or :data:`REMOVED`. Raises :class:`WaitTimeoutError` when ``timeout`` seconds
+    as wanted, or :data:`REMOVED`. ``backoff`` paces the polls (default
+    :data:`DEFAULT_BACKOFF`). Raises :class:`WaitTimeoutError` when ``timeout`` seconds
     pass first (``None``: no limit), :class:`StateUnreachableError` when a status can't come
     any more, :class:`ObjectRemovedError` on a 404 (unless waiting for :data:`REMOVED`), and
     any error the GET raises otherwise."""
@@ -413,7 +416,7 @@ def wait_for_all(
     condition: Condition,
     *,
     timeout: float | None = 600.0,
-    backoff: Backoff = _DEFAULT_BACKOFF,
+    backoff: Backoff | None = None,
 ) -> list[Any]:
     """:func:`wait_for` on many objects at once: each poll round sends one ``get(wait=False)``
     per object still awaited, all at the same time, from this thread. Returns the objects in
@@ -421,6 +424,7 @@ def wait_for_all(
     timeout, :class:`WaitTimeoutError`'s ``last`` is the list of the last objects seen (``None``
     where none was)."""
     deadline = Deadline(timeout)
+    pauses = backoff or DEFAULT_BACKOFF
     watches = [_Watch(service, condition) for service in services]
     attempt = 0
     while True:
@@ -441,7 +445,7 @@ def wait_for_all(
                 watch.seen(outcome)
         if all(watch.done for watch in watches):
             return [None if watch.condition is REMOVED else watch.last for watch in watches]
-        if not deadline.pause(backoff.delay(attempt)):
+        if not deadline.pause(pauses.delay(attempt)):
             waiting = [watch for watch in watches if not watch.done]
             what = _name(waiting[0].last) if waiting[0].last is not None else waiting[0].service
             more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
@@ -482,7 +486,7 @@ def wait_for_jobs(
     correlation_id: str,
     *,
     timeout: float | None = 600.0,
-    backoff: Backoff = _DEFAULT_BACKOFF,
+    backoff: Backoff | None = None,
 ) -> list[types.Job]:
     """Wait until every job the engine started for ``correlation_id`` has finished, and
     return them. Each poll lists ``jobs?search=correlation_id=...`` (one request); jobs that
@@ -491,6 +495,7 @@ def wait_for_jobs(
     the job's steps); the timeout raises :class:`WaitTimeoutError` whose ``last`` is the jobs
     seen last."""
     deadline = Deadline(timeout)
+    pauses = backoff or DEFAULT_BACKOFF
     jobs_service = connection.system_service().jobs_service()
     quoted = correlation_id if _CORRELATION_ID.fullmatch(correlation_id) else f'"{correlation_id}"'
     failed = LIFECYCLES[types.JobStatus].failed
@@ -503,7 +508,7 @@ def wait_for_jobs(
                 raise _job_failure(jobs_service, job, jobs, correlation_id)
         if jobs and all(job.status == types.JobStatus.FINISHED for job in jobs):
             return jobs
-        if not deadline.pause(backoff.delay(attempt)):
+        if not deadline.pause(pauses.delay(attempt)):
             running = [job for job in jobs if job.status != types.JobStatus.FINISHED]
             state = (
                 f"{len(running)} of {len(jobs)} jobs still running, the first "

@@ -123,3 +123,16 @@ def test_search(sim, events_service):
 def test_bad_arguments(events_service, bad, match):
     with pytest.raises(ovirtsdk4.Error, match=match):
         events.follow(events_service, **bad)
+
+
+def test_stop_ends_the_iteration_during_a_pause(sim, events_service):
+    stop = threading.Event()
+    stream = events.follow(events_service, poll=30, stop=stop)
+    new = add_events(sim, 2)
+    timer = threading.Timer(0.1, stop.set)
+    timer.start()
+    try:
+        assert [int(event.id) for event in stream] == new  # then a 30 s pause, cut short
+    finally:
+        timer.join()
+    assert list(stream) == []
