@@ -408,7 +408,7 @@ def wait_for(
     pass first (``None``: no limit), :class:`StateUnreachableError` when a status can't come
     any more, :class:`ObjectRemovedError` on a 404 (unless waiting for :data:`REMOVED`), and
     any error the GET raises otherwise."""
-    return wait_for_all([service], condition, timeout=timeout, backoff=backoff)[0]
+    return _wait([_Watch(service, condition)], timeout, backoff)[0]
 
 
 def wait_for_all(
@@ -423,9 +423,19 @@ def wait_for_all(
     the order of ``services``. The first object that can't reach ``condition`` raises; on
     timeout, :class:`WaitTimeoutError`'s ``last`` is the list of the last objects seen (``None``
     where none was)."""
+    watches = [_Watch(service, condition) for service in services]
+    try:
+        return _wait(watches, timeout, backoff)
+    except WaitTimeoutError as error:
+        error.last = [watch.last for watch in watches]
+        raise
+
+
+def _wait(watches: list[_Watch], timeout: float | None, backoff: Backoff | None) -> list[Any]:
+    """Poll the watches until all are done, or raise; a timeout's ``last`` is the object of
+    the first watch not done."""
     deadline = Deadline(timeout)
     pauses = backoff or DEFAULT_BACKOFF
-    watches = [_Watch(service, condition) for service in services]
     attempt = 0
     while True:
         attempt += 1
@@ -436,24 +446,26 @@ def wait_for_all(
         for future in futures:
             try:
                 outcomes.append(future.wait())
-            except NotFoundError as error:
+            except Error as error:
                 outcomes.append(error)
         for watch, outcome in zip(pending, outcomes, strict=True):
             if isinstance(outcome, NotFoundError):
                 watch.gone(outcome)
+            elif isinstance(outcome, Error):
+                raise outcome
             else:
                 watch.seen(outcome)
         if all(watch.done for watch in watches):
             return [None if watch.condition is REMOVED else watch.last for watch in watches]
         if not deadline.pause(pauses.delay(attempt)):
             waiting = [watch for watch in watches if not watch.done]
-            what = _name(waiting[0].last) if waiting[0].last is not None else waiting[0].service
+            first = waiting[0]
+            what = _name(first.last) if first.last is not None else first.service
             more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
-            last = [watch.last for watch in watches] if len(watches) > 1 else watches[0].last
             raise WaitTimeoutError(
                 f"Timed out after {deadline.timeout:g} s waiting for {what}{more} to "
-                f"{_describe(waiting[0].condition)}{_state_note(waiting[0])}",
-                last,
+                f"{_describe(first.condition)}{_state_note(first)}",
+                first.last,
             )
 
 

@@ -307,3 +307,9 @@ def test_backoff_grows_to_its_cap_with_jitter():
     for bad in (dict(initial=-1), dict(factor=0.5), dict(jitter=2), dict(initial=5, maximum=1)):
         with pytest.raises(ovirtsdk4.Error):
             Backoff(**bad)
+
+
+def test_many_objects_timeout_lists_even_one(down_vm):
+    with pytest.raises(WaitTimeoutError) as caught:
+        waiters.wait_for_all([down_vm], VS.UP, timeout=0)
+    assert [vm.status for vm in caught.value.last] == [VS.DOWN]
