@@ -26,7 +26,6 @@ the query, headers or body, which can hold secrets.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,8 +42,6 @@ __all__ = [
     "call_with_retries",
     "stream_with_retries",
 ]
-
-_LOG: Final = logging.getLogger(__name__)
 
 # libcurl codes of transport failures that a retry does not cure: the TLS configuration or the
 # server's certificate (the rest of ovirtsdk4._curl_errors' ConnectionErrors may pass).
@@ -239,7 +236,6 @@ def _loop(
     response_of: Callable[[_T], http.Response],
     log: Callable[[str], None] | None,
 ) -> _T:
-    debug = log if log is not None else _LOG.debug
     start = time.monotonic()
     number = 1
     while True:
@@ -257,10 +253,16 @@ def _loop(
             if pause is None:
                 return result
             reason = _describe(response, None)
-        debug(
+        message = (
             f"Retrying {request.method} {request.path} in {pause:.2f} s "
             f"(try {number + 1} of at most {policy.attempts}) after {reason}"
         )
+        if log is not None:
+            log(message)
+        else:
+            import logging  # only once something is retried: not imported with the package
+
+            logging.getLogger(__name__).debug(message)
         time.sleep(pause)
         number += 1
 

@@ -48,8 +48,10 @@ __all__ = [
     "DEFAULT_BACKOFF",
     "LIFECYCLES",
     "REMOVED",
+    "Condition",
     "JobFailedError",
     "Lifecycle",
+    "Removed",
     "ObjectRemovedError",
     "StateUnreachableError",
     "WaitError",
@@ -104,19 +106,19 @@ class JobFailedError(WaitError):
         self.jobs = jobs
 
 
-class _Removed:
-    """The condition "the object is gone": see :data:`REMOVED`."""
+class Removed:
+    """The type of :data:`REMOVED`, the condition "the object is gone"."""
 
     def __repr__(self) -> str:
         return "REMOVED"
 
 
 #: The condition of a wait that ends when the GET answers 404 (the object was removed).
-REMOVED: Final = _Removed()
+REMOVED: Final = Removed()
 
 #: What can be awaited: a status value, several of one enum (any of them), a predicate on the
 #: object, or :data:`REMOVED`.
-Condition = Union[enum.Enum, Iterable[enum.Enum], Callable[[Any], bool], _Removed]
+Condition = Union[enum.Enum, Iterable[enum.Enum], Callable[[Any], bool], Removed]
 
 
 @dataclass(frozen=True)
