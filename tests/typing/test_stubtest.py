@@ -1,8 +1,9 @@
 """``mypy.stubtest``: every ``.pyi`` of the package matches the module it describes at run time
 (each public name is there, with the same kind and parameters: names, kinds, defaults).
 
-Stubtest checks the package from a copy that holds only the stubs, so that it compares them
-with the runtime modules, not the modules with themselves. The modules that have no stub (the
+Stubtest checks the stubs of the checkout from a copy that holds only them, so that it compares
+them with the runtime modules (the package this test imports, installed or built in place),
+not the modules with themselves. The modules that have no stub (the
 command line, the private XML engine and transport, the simulator's internals, and modules of
 our own that carry inline annotations) are allowlisted by name: they are not described here.
 """
@@ -64,7 +65,8 @@ def test_every_stub_matches_the_runtime(tmp_path):
     allowlist.write_text(_allowlist(stubbed))
     config = tmp_path / "mypy.ini"
     config.write_text("[mypy]\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), MYPYPATH=str(stubs))
+    runtime = Path(ovirtsdk4.__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(runtime), MYPYPATH=str(stubs))
     proc = subprocess.run(
         [
             sys.executable,
