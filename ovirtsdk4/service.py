@@ -115,7 +115,16 @@ def _raise_error(response, fault=None):
 
 
 class Service:
-    """A service bound to a path of the API; creating one does no I/O (API.md S-1)."""
+    """A service bound to a path of the API; creating one does no I/O (API.md S-1).
+
+    Every generated method ends with the same parameters: ``headers`` and ``query`` (extra HTTP
+    headers and query parameters, mappings of names to values), ``wait`` (``False`` returns at
+    once a ``Future`` whose ``wait()`` returns what the call returns) and ``**kwargs`` (ignored,
+    as by the official SDK; the types reject them, docs/typing.md). A failed call raises
+    ``ovirtsdk4.Error``: ``NotFoundError`` for a 404, ``AuthError`` for a 401 or 403, ``Error``
+    for another fault (its ``fault`` is the engine's ``types.Fault``, its ``code`` the HTTP
+    status), ``ConnectionError`` or ``TimeoutError`` when the request itself fails.
+    """
 
     _locators = {}  # URL segment → name of the locator method
     _id_locator = None  # name of the locator method that takes an id
