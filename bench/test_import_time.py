@@ -15,10 +15,13 @@ Run::
 
     OVIRTSDK_REF_PYTHON=../ref/bin/python python -m pytest bench/test_import_time.py
 
-All four timings land in one pytest-benchmark table.
+All four timings land in one pytest-benchmark table. ``test_import_memory`` adds what the
+import leaves allocated (tracemalloc) and the process's resident size after it (VmRSS), as
+``extra_info`` of one more table (``--benchmark-json`` keeps them).
 """
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -109,3 +112,37 @@ def test_import_time(request, implementation, snippet, empty_cwd):
     benchmark.extra_info["python"] = python
     benchmark.extra_info["command"] = SNIPPETS[snippet]
     benchmark.pedantic(run, rounds=15, iterations=1, warmup_rounds=1)
+
+
+_MEMORY = """
+import json, tracemalloc
+tracemalloc.start()
+import ovirtsdk4
+traced = tracemalloc.get_traced_memory()[0]
+tracemalloc.stop()
+rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS"))
+print(json.dumps({"traced_kib": traced // 1024, "rss_kib": rss}))
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="VmRSS is read from /proc")
+@pytest.mark.parametrize("implementation", ["ours", "official"])
+def test_import_memory(request, implementation, empty_cwd):
+    python, env = _interpreter(implementation)
+    cmd = [python, "-c", _MEMORY]
+    # The first run may compile and cache the bytecode: measure the second.
+    for _ in range(2):
+        proc = subprocess.run(cmd, cwd=empty_cwd, env=env, capture_output=True, timeout=120)
+        if proc.returncode != 0:
+            pytest.fail(proc.stderr.decode("utf-8", "replace")[-2000:])
+    benchmark = request.getfixturevalue("benchmark")
+    benchmark.group = "import ovirtsdk4: memory (extra_info), time of the measuring run"
+    benchmark.extra_info.update(json.loads(proc.stdout))
+    benchmark.extra_info["python"] = python
+    benchmark.pedantic(
+        subprocess.run,
+        args=(cmd,),
+        kwargs={"cwd": empty_cwd, "env": env, "stdout": subprocess.DEVNULL, "check": True},
+        rounds=3,
+        iterations=1,
+    )
