@@ -67,7 +67,7 @@ BIG_ENV = "OVIRTSDK_BENCH_BIG"
 ROUNDS_ENV = "OVIRTSDK_BENCH_ROUNDS"
 CORPUS_DIR_ENV = "OVIRTSDK_BENCH_CORPUS_DIR"
 
-IMPLEMENTATIONS = ("ours", "wheel", "official")
+IMPLEMENTATIONS = ("ours", "wheel", "official", "raw")
 _LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
 
 
@@ -77,6 +77,7 @@ class Case:
     kind: str  # corpus kind: "vms", "events", "statistics"
     count: int  # items of the document; for http_get / http_futures: requests per round
     big: bool = False
+    scheme: str = "https"  # HTTP cases: "https", or "http" (plain, the same nginx)
 
     @property
     def default_rounds(self):
@@ -99,6 +100,10 @@ CASES = {
     "http-list-vms-10000": Case("http_list", "vms", 10000, big=True),
     "http-rss-list-vms-1000": Case("http_rss", "vms", 1000),
     "http-rss-list-vms-10000": Case("http_rss", "vms", 10000, big=True),
+    "http-plain-get-vm-500": Case("http_get", "vms", 500, scheme="http"),
+    "http-plain-futures-200": Case("http_futures", "vms", 200, scheme="http"),
+    "http-plain-list-vms-1000": Case("http_list", "vms", 1000, scheme="http"),
+    "http-plain-list-vms-10000": Case("http_list", "vms", 10000, big=True, scheme="http"),
 }
 
 HTTP_CONNECTIONS = 8  # Connection(connections=...) in every HTTP case
@@ -144,6 +149,29 @@ class OursDriver:
 
     def close(self):
         self.session = None
+
+
+class RawDriver(OursDriver):
+    """Runs :class:`worker.RawHttpSession` (pycurl alone, the floor of the HTTP cases) in
+    this process."""
+
+    name = "raw"
+
+    def __init__(self):
+        import pycurl
+
+        self.session = worker.RawHttpSession()
+        self.info = {"module": pycurl.__file__, "version": pycurl.version}
+
+    def call(self, op, **kwargs):
+        try:
+            return {"ok": True, **self.session.handle(op, kwargs)}
+        except Exception as exc:  # noqa: BLE001 - turned into a clear test failure
+            import traceback
+
+            raise DriverError(
+                "raw: %r failed: %s\n%s" % (op, exc, traceback.format_exc())
+            ) from None
 
 
 class WorkerDriver:
@@ -279,6 +307,16 @@ def official_driver():
 
 
 @pytest.fixture(scope="session")
+def raw_driver():
+    try:
+        driver = RawDriver()
+    except Exception as exc:  # noqa: BLE001 - e.g. no pycurl
+        pytest.skip("raw pycurl rows need pycurl: %r" % (exc,))
+    yield driver
+    driver.session.close()
+
+
+@pytest.fixture(scope="session")
 def wheel_driver():
     yield from _worker_driver("wheel", WHEEL_PYTHON_ENV, "a wheel of ovirtsdk4-fast installed")
 
@@ -301,6 +339,8 @@ def driver(request, implementation):
                 pytrace=False,
             )
         return value
+    if implementation == "raw" and CASES[request.node.callspec.params["case"]].op == "http_rss":
+        pytest.skip("no raw row for the RSS cases")
     return request.getfixturevalue("%s_driver" % implementation)
 
 
@@ -508,7 +548,10 @@ class HttpBench(Bench):
         return self.case.count if self.case.op in ("http_list", "http_rss") else HTTP_DEFAULT_LIST
 
     def _url(self):
-        return self.server.url(self._list_count())
+        return self.server.url(self._list_count(), self.case.scheme)
+
+    def _ca_file(self):
+        return self.server.ca_file if self.case.scheme == "https" else None
 
     def _check(self, expected):
         got = _normalized(self._call("http_summary")["summary"])
@@ -519,8 +562,9 @@ class HttpBench(Bench):
                 % (self.driver.name, self.case_id, expected, got)
             )
 
-    def _record_timed(self, cpu, wall):
+    def _record_timed(self, cpu, wall, parse_cpu=()):
         n = self.case.count
+        parse = {"parse_cpu_per_item_us": _median(parse_cpu) / n * 1e6} if parse_cpu else {}
         self._record(
             rounds=len(wall),
             cpu_median_s=_median(cpu),
@@ -528,11 +572,12 @@ class HttpBench(Bench):
             wall_min_s=min(wall),
             cpu_per_item_us=_median(cpu) / n * 1e6,
             per_second=n / _median(wall),
+            **parse,
         )
 
     def _timed_http(self, op, **kwargs):
         rounds = self.rounds()
-        cpu, wall = [], []
+        cpu, wall, parse_cpu = [], [], []
 
         def setup():
             self._call("http_reset")
@@ -541,15 +586,17 @@ class HttpBench(Bench):
             answer = self._call(op, **kwargs)
             cpu.append(answer["cpu"])
             wall.append(answer["wall"])
+            if "parse_cpu" in answer:
+                parse_cpu.append(answer["parse_cpu"])
 
         self.benchmark.pedantic(
             one_round, setup=setup, rounds=rounds, iterations=1, warmup_rounds=1
         )
-        self._record_timed(cpu[-rounds:], wall[-rounds:])
+        self._record_timed(cpu[-rounds:], wall[-rounds:], parse_cpu[-rounds:])
 
     def _run_session(self, op, expected, **kwargs):
         self._call(
-            "http_open", url=self._url(), ca_file=self.server.ca_file, connections=HTTP_CONNECTIONS
+            "http_open", url=self._url(), ca_file=self._ca_file(), connections=HTTP_CONNECTIONS
         )
         try:
             # Correctness before timing (also opens the keep-alive connections).
@@ -586,7 +633,7 @@ class HttpBench(Bench):
         else:
             python = self.driver.info["executable"]
         argv = [python, os.path.join(BENCH_DIR, "worker.py"), "rss-list"]
-        return argv + [self._url(), self.server.ca_file], env
+        return argv + [self._url(), self._ca_file() or ""], env
 
     def run_http_rss(self):
         argv, env = self._rss_command()
@@ -793,8 +840,47 @@ def _fmt_mib(value):
     return "-" if value is None else "%.1f MiB" % (value / 2**20)
 
 
+def _floor_table(tr, cases):
+    """Per request (per VM for lists), CPU: raw pycurl, the parse of the same bodies, their
+    sum (the floor), ours and the official, and what ours spends beyond the floor."""
+    rows = [c for c in cases if "raw" in RESULTS[c]]
+    if not rows:
+        return
+    tr.write_line("")
+    tr.write_line(
+        "distance to the floor, CPU per request (per VM for lists): raw = pycurl alone, "
+        "parse = Reader.read of the raw bodies,"
+    )
+    tr.write_line("floor = raw + parse, beyond = ours - floor.")
+    row = "%-26s %9s %9s %9s %9s %9s %9s"
+    tr.write_line(row % ("case", "raw", "parse", "floor", "ours", "beyond", "official"))
+
+    def us(value):
+        return "-" if value is None else "%.1f us" % value
+
+    for case_id in rows:
+        raw = RESULTS[case_id]["raw"]
+        ours = RESULTS[case_id].get("ours", {}).get("cpu_per_item_us")
+        official = RESULTS[case_id].get("official", {}).get("cpu_per_item_us")
+        download, parse = raw.get("cpu_per_item_us"), raw.get("parse_cpu_per_item_us")
+        floor = download + parse if download is not None and parse is not None else None
+        beyond = ours - floor if ours is not None and floor is not None else None
+        tr.write_line(
+            row
+            % (
+                case_id,
+                us(download),
+                us(parse),
+                us(floor),
+                us(ours),
+                us(beyond),
+                us(official),
+            )
+        )
+
+
 def _http_summary(tr, cases):
-    tr.section("ovirtsdk4 HTTP (nginx, HTTPS on 127.0.0.1): ours vs official (medians)")
+    tr.section("ovirtsdk4 HTTP (nginx on 127.0.0.1, HTTPS and plain): ours vs official (medians)")
     tr.write_line(
         "wall = perf_counter around the SDK calls of one round; rate = requests (or VMs) "
         "per second of wall time;"
@@ -837,6 +923,7 @@ def _http_summary(tr, cases):
                     _fmt_ratio(off.get("cpu_median_s"), ours.get("cpu_median_s")),
                 )
             )
+    _floor_table(tr, timed)
     rss = [c for c in cases if CASES[c].op == "http_rss"]
     if rss:
         tr.write_line("")

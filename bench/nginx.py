@@ -108,6 +108,7 @@ http {{
 _SERVER = """\
     server {{
         listen {host}:{port} ssl{http2};
+        listen {host}:{plain_port};
         server_name localhost;
         root {docroot};
 {locations}    }}
@@ -143,7 +144,8 @@ class Nginx:
     ``proxy_pass``, one upstream connection per request) instead of the
     documents. After :meth:`start`,
     ``url(count)`` is the API URL (``https://127.0.0.1:PORT/ovirt-engine/api``)
-    of the server whose ``/vms`` returns that list.
+    of the server whose ``/vms`` returns that list; ``url(count, "http")`` the
+    same server over plain HTTP, on a second port.
     """
 
     def __init__(
@@ -158,14 +160,18 @@ class Nginx:
         self.key = os.path.abspath(str(key))
         self.lists = dict(lists)
         self.ports = {}
+        self.plain_ports = {}
         self.process = None
 
     @property
     def docroot(self):
         return os.path.join(self.prefix, "html")
 
-    def url(self, count):
-        return "https://%s:%d%s" % (LOOPBACK, self.ports[count], API_PATH)
+    def url(self, count, scheme="https"):
+        """The API URL of the server whose ``/vms`` has ``count`` VMs; ``scheme`` ``http``:
+        the same server over plain HTTP (its second port)."""
+        ports = self.ports if scheme == "https" else self.plain_ports
+        return "%s://%s:%d%s" % (scheme, LOOPBACK, ports[count], API_PATH)
 
     def _prepare(self):
         os.makedirs(os.path.join(self.prefix, "tmp"), exist_ok=True)
@@ -184,10 +190,12 @@ class Nginx:
 
     def _write_config(self):
         self.ports = {count: _free_port() for count in self.lists}
+        self.plain_ports = {count: _free_port() for count in self.lists}
         servers = "".join(
             _SERVER.format(
                 host=LOOPBACK,
                 port=port,
+                plain_port=self.plain_ports[count],
                 http2=" http2" if self.http2 else "",
                 docroot=self.docroot,
                 locations=(
@@ -218,7 +226,7 @@ class Nginx:
             return ""
 
     def _listening(self):
-        for port in self.ports.values():
+        for port in [*self.ports.values(), *self.plain_ports.values()]:
             try:
                 socket.create_connection((LOOPBACK, port), timeout=0.2).close()
             except OSError:

@@ -1,4 +1,4 @@
-"""Benchmark: the client over HTTPS against nginx on 127.0.0.1, ours vs official.
+"""Benchmark: the client against nginx on 127.0.0.1, ours vs official vs raw pycurl.
 
 Cases (the ``case`` parameter; see ``CASES`` in conftest.py), every one with
 ``Connection(url=..., token="x", ca_file=..., connections=8)``:
@@ -10,7 +10,13 @@ Cases (the ``case`` parameter; see ``CASES`` in conftest.py), every one with
 * ``http-list-vms-10000``: the same with 10,000 VMs (~100 MB), only with
   ``OVIRTSDK_BENCH_BIG=1``;
 * ``http-rss-list-vms-1000`` / ``http-rss-list-vms-10000`` (big): peak RSS of
-  that list in a fresh process of each implementation.
+  that list in a fresh process of each implementation;
+* ``http-plain-*``: the get, futures and list cases over plain HTTP (the same nginx, a
+  second port), the TLS cost left out.
+
+``raw`` is the floor: the same requests with pycurl alone (``worker.RawHttpSession``), and the
+parse of the bodies it fetched timed apart; the end-of-session table shows how far ours is
+from raw + parse (no ``raw`` row for the RSS cases).
 
 Before timing, each implementation's answers are checked against the corpus
 (number of VMs, facts of the first and last VM).
@@ -19,7 +25,7 @@ Before timing, each implementation's answers are checked against the corpus
 import pytest
 
 
-@pytest.mark.parametrize("implementation", ["ours", "official"])
+@pytest.mark.parametrize("implementation", ["ours", "official", "raw"])
 @pytest.mark.parametrize(
     "case",
     [
@@ -29,6 +35,10 @@ import pytest
         "http-list-vms-10000",
         "http-rss-list-vms-1000",
         "http-rss-list-vms-10000",
+        "http-plain-get-vm-500",
+        "http-plain-futures-200",
+        "http-plain-list-vms-1000",
+        "http-plain-list-vms-10000",
     ],
 )
 def test_http(http_bench, case, implementation):

@@ -71,6 +71,7 @@ answers.
 import datetime
 import gc
 import hashlib
+import io
 import json
 import os
 import resource
@@ -200,8 +201,9 @@ def _maxrss():
 
 
 def open_connection(module, url, ca_file, connections):
-    """A connection with a fixed token (no SSO), as both implementations accept it."""
-    return module.Connection(url=url, token="x", ca_file=ca_file, connections=connections)
+    """A connection with a fixed token (no SSO), as both implementations accept it; no
+    ``ca_file`` (``None`` or ``''``) for plain HTTP."""
+    return module.Connection(url=url, token="x", ca_file=ca_file or None, connections=connections)
 
 
 class HttpSession:
@@ -291,6 +293,151 @@ class HttpSession:
         if op == "http_summary":
             return self.summary()
         raise ValueError("unknown op %r" % (op,))
+
+
+class RawHttpSession:
+    """The floor of the HTTP cases: the same requests with pycurl alone (no SDK), in this
+    process. ``get``: one reused ``pycurl.Curl``, ``perform()`` per request; ``futures``:
+    ``n`` easy handles on one ``CurlMulti`` limited to ``connections`` per host, driven by
+    ``perform()``/``select()``; ``list``: one ``perform()`` of the list. Bodies go to a
+    ``BytesIO``. Each round also times, apart, ``Reader.read`` of the bodies it fetched with
+    the importable ``ovirtsdk4`` (``parse_cpu``), so that raw + parse is the floor that the
+    SDK's own costs are measured against; ``summary`` parses them (untimed) for the check.
+    """
+
+    HEADERS = ["Version: 4", "Accept: application/xml", "Authorization: Bearer x"]
+
+    def __init__(self):
+        import pycurl
+
+        self.pycurl = pycurl
+        self.url = self.ca_file = self.curl = self.multi = None
+        self.connections = 8
+        self.bodies = None
+
+    def _easy(self, url):
+        pycurl = self.pycurl
+        curl = pycurl.Curl()
+        curl.setopt(pycurl.URL, url)
+        curl.setopt(pycurl.HTTPHEADER, self.HEADERS)
+        curl.setopt(pycurl.NOSIGNAL, 1)
+        if self.ca_file:
+            curl.setopt(pycurl.CAINFO, self.ca_file)
+        return curl
+
+    def open(self, url, ca_file, connections):
+        self.close()
+        self.url, self.ca_file, self.connections = url, ca_file, connections
+        self.multi = self.pycurl.CurlMulti()
+        self.multi.setopt(self.pycurl.M_MAX_HOST_CONNECTIONS, connections)
+        return {}
+
+    def close(self):
+        self.bodies = None
+        if self.curl is not None:
+            self.curl.close()
+        if self.multi is not None:
+            self.multi.close()
+        self.curl = self.multi = None
+        gc.collect()
+        return {}
+
+    def reset(self):
+        self.bodies = None
+        gc.collect()
+        return {}
+
+    def _parse_cpu(self):
+        from ovirtsdk4 import reader
+
+        read = reader.Reader.read
+        c0 = time.process_time()
+        for body in self.bodies:
+            read(body)
+        return time.process_time() - c0
+
+    def get(self, n, vm_id):
+        pycurl = self.pycurl
+        if self.curl is None:
+            self.curl = self._easy("%s/vms/%s" % (self.url, vm_id))
+        curl = self.curl
+        bodies = []
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        for _ in range(n):
+            buffer = io.BytesIO()
+            curl.setopt(pycurl.WRITEFUNCTION, buffer.write)
+            curl.perform()
+            if curl.getinfo(pycurl.RESPONSE_CODE) != 200:
+                raise RuntimeError("status %s" % curl.getinfo(pycurl.RESPONSE_CODE))
+            bodies.append(buffer.getvalue())
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        self.bodies = bodies
+        return {"cpu": c1 - c0, "wall": w1 - w0, "parse_cpu": self._parse_cpu()}
+
+    def futures(self, n):
+        pycurl = self.pycurl
+        multi = self.multi
+        handles = [
+            self._easy("%s/vms/%08d-0000-4000-8000-000000000000" % (self.url, i)) for i in range(n)
+        ]
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        buffers = []
+        for curl in handles:
+            buffer = io.BytesIO()
+            buffers.append(buffer)
+            curl.setopt(pycurl.WRITEFUNCTION, buffer.write)
+            multi.add_handle(curl)
+        remaining = n
+        while remaining:
+            while multi.perform()[0] == pycurl.E_CALL_MULTI_PERFORM:
+                pass
+            while True:
+                queued, ok, failed = multi.info_read()
+                if failed:
+                    raise RuntimeError("transfers failed: %r" % (failed,))
+                for curl in ok:
+                    multi.remove_handle(curl)
+                remaining -= len(ok)
+                if not queued:
+                    break
+            if remaining:
+                timeout = multi.timeout()
+                multi.select(1.0 if timeout < 0 else min(timeout, 1000) / 1000.0)
+        bodies = [buffer.getvalue() for buffer in buffers]
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        for curl in handles:
+            curl.close()
+        self.bodies = bodies
+        return {"cpu": c1 - c0, "wall": w1 - w0, "parse_cpu": self._parse_cpu()}
+
+    def list(self):
+        pycurl = self.pycurl
+        curl = self._easy("%s/vms" % self.url)
+        buffer = io.BytesIO()
+        curl.setopt(pycurl.WRITEFUNCTION, buffer.write)
+        c0 = time.process_time()
+        w0 = time.perf_counter()
+        curl.perform()
+        body = buffer.getvalue()
+        w1 = time.perf_counter()
+        c1 = time.process_time()
+        curl.close()
+        self.bodies = [body]
+        return {"cpu": c1 - c0, "wall": w1 - w0, "parse_cpu": self._parse_cpu()}
+
+    def summary(self):
+        from ovirtsdk4 import reader
+
+        result = [reader.Reader.read(body) for body in self.bodies]
+        if len(result) == 1 and isinstance(result[0], list):
+            result = result[0]
+        return {"summary": summarize("vms", result)}
+
+    handle = HttpSession.handle
 
 
 def rss_list(url, ca_file, connections=8):
