@@ -106,7 +106,14 @@ def _final_header_lines(raw):
     start = len(raw) - 1
     while start > 0 and raw[start][:5] != b"HTTP/":
         start -= 1
-    lines = [line.rstrip(b"\r\n").decode("latin-1") for line in raw[max(start, 0) :]]
+    final = raw[max(start, 0) :]
+    # libcurl hands over one line per call, each ending with its LF: when every one ends with
+    # CRLF (as HTTP says) and none with more CRs, one decode and one split do them all.
+    text = b"".join(final).decode("latin-1")
+    if text.count("\r\n") == len(final) and "\r\r" not in text:
+        lines = text.split("\r\n")
+    else:
+        lines = [line.rstrip(b"\r\n").decode("latin-1") for line in final]
     while lines and not lines[-1]:
         lines.pop()
     return lines
@@ -600,6 +607,7 @@ class Transport:
         self._connections = int(connections or 0)
         self._pipeline = int(pipeline or 0)
         self._max_reply_size = max_reply_size
+        self._last_headers = None  # (a tuple of header pairs, its lines), see _header_lines
 
         # Guards the queue, the closed flag, done callbacks, the driving role and the waiters.
         self._lock = threading.Lock()
@@ -729,20 +737,7 @@ class Transport:
             body = bytes(body)
         elif method in ("POST", "PUT", "PATCH"):
             body = b""
-        # libcurl quirk: "Name:" with nothing after the colon *removes* that header; "Name;"
-        # is how an empty value is sent.
-        lines = [f"{name}: {value}" if value.strip() else f"{name};" for name, value in headers]
-        joined = "".join(lines)
-        if not joined.isascii() or _BAD_HEADER_CHARS.search(joined):
-            for name, value in headers:
-                if not (name.isascii() and value.isascii()):
-                    raise ValueError(f"header {name!r} is not ASCII")
-                if _BAD_HEADER_CHARS.search(name) or _BAD_HEADER_CHARS.search(value):
-                    # libcurl would put a CR or LF on the wire as is: a header injection.
-                    raise ValueError(f"header {name!r} contains a line break or NUL")
-        # libcurl quirk: for bodies over 1 MB libcurl adds "Expect: 100-continue" and waits
-        # up to a second for the server's "100 Continue"; an empty "Expect:" suppresses it.
-        lines.append("Expect:")
+        lines = self._header_lines(headers)
         request = _Request(
             method,
             url,
@@ -762,6 +757,32 @@ class Transport:
         if closed:
             transfer._complete(error=TransferError(None, "The transport is closed"))
         return transfer
+
+    def _header_lines(self, headers):
+        """The ``HTTPHEADER`` lines of the ``(name, value)`` pairs ``headers``, checked. The
+        lines of the last tuple of pairs are kept: a connection sends the same tuple with most
+        requests (see ``Connection._make_fixed_headers``), so they are built once."""
+        last = self._last_headers
+        if last is not None and last[0] is headers:
+            return last[1]
+        # libcurl quirk: "Name:" with nothing after the colon *removes* that header; "Name;"
+        # is how an empty value is sent.
+        lines = [f"{name}: {value}" if value.strip() else f"{name};" for name, value in headers]
+        joined = "".join(lines)
+        if not joined.isascii() or _BAD_HEADER_CHARS.search(joined):
+            for name, value in headers:
+                if not (name.isascii() and value.isascii()):
+                    raise ValueError(f"header {name!r} is not ASCII")
+                if _BAD_HEADER_CHARS.search(name) or _BAD_HEADER_CHARS.search(value):
+                    # libcurl would put a CR or LF on the wire as is: a header injection.
+                    raise ValueError(f"header {name!r} contains a line break or NUL")
+        # libcurl quirk: for bodies over 1 MB libcurl adds "Expect: 100-continue" and waits
+        # up to a second for the server's "100 Continue"; an empty "Expect:" suppresses it.
+        lines.append("Expect:")
+        lines = tuple(lines)
+        if type(headers) is tuple:  # immutable, and kept alive here: its identity is its value
+            self._last_headers = (headers, lines)
+        return lines
 
     def close(self):
         """Stop the transport thread, fail every outstanding transfer with a ``TransferError``
@@ -1439,12 +1460,13 @@ def _serve(ref):
 def _weak(method):
     """``method`` (bound) as a callback that does not keep its object alive: libcurl's
     callbacks are held by pycurl objects, which the garbage collector cannot see through."""
-    ref = weakref.WeakMethod(method)
+    ref = weakref.ref(method.__self__)
+    function = method.__func__
 
     def callback(*args):
-        bound = ref()
-        if bound is not None:
-            bound(*args)
+        owner = ref()
+        if owner is not None:
+            function(owner, *args)
 
     return callback
 

@@ -169,11 +169,11 @@ class Service:
         request = self._request(method, values, headers, query, kwargs)
         if wait and method.kind == "list":
             return self._list(method, request)
-        context = self._connection.send(request)
-        future = Future(self._connection, context, lambda response: self._reply(method, response))
-        if not wait:
-            return future
-        return future.wait()
+        connection = self._connection
+        context = connection.send(request)
+        if wait:
+            return self._reply(method, connection.wait(context))
+        return Future(connection, context, lambda response: self._reply(method, response))
 
     def _request(self, method, values, headers, query, kwargs):
         """The checked ``http.Request`` of a call of ``method`` with ``values``."""
