@@ -124,13 +124,15 @@ Condition = Union[enum.Enum, Iterable[enum.Enum], Callable[[Any], bool], Removed
 @dataclass(frozen=True)
 class Lifecycle:
     """What the SDK knows of the states of one status enum, beyond the model: the member that
-    holds it, the states the engine leaves by itself (``transitional``) and the states that end
-    an operation in failure (``failed``). Any other state is settled: the object stays in it
-    until someone acts."""
+    holds it, the states the engine leaves by itself (``transitional``), the states that end
+    an operation in failure (``failed``), and the settled states that some engine flows pass
+    through on their way elsewhere (``passing``: they never end a wait early). Any other state
+    is settled: the object stays in it until someone acts."""
 
     member: str
     transitional: frozenset[enum.Enum]
     failed: frozenset[enum.Enum] = frozenset()
+    passing: frozenset[enum.Enum] = frozenset()
 
 
 _VS, _DS, _HS = types.VmStatus, types.DiskStatus, types.HostStatus
@@ -198,6 +200,12 @@ LIFECYCLES: Final[dict[type[enum.Enum], Lifecycle]] = {
             ]
         ),
         frozenset([_HS.INSTALL_FAILED]),  # only a reinstall gets it out
+        frozenset(
+            [
+                _HS.MAINTENANCE,  # an upgrade: preparing, maintenance, installing, reboot, up
+                _HS.DOWN,  # a restart through power management: down, reboot, up
+            ]
+        ),
     ),
     types.StorageDomainStatus: Lifecycle(
         "status",
@@ -208,6 +216,14 @@ LIFECYCLES: Final[dict[type[enum.Enum], Lifecycle]] = {
                 _SDS.DETACHING,  # detach from its data center
                 _SDS.LOCKED,  # being attached, imported or having its OVFs updated
                 _SDS.UNKNOWN,  # not monitored yet, or its data center electing an SPM
+            ]
+        ),
+        frozenset(),
+        frozenset(
+            [
+                # Attached to a data center: locked, maintenance, then activating and active.
+                _SDS.MAINTENANCE,
+                _SDS.UNATTACHED,  # made, then attached: locked, unattached, locked ...
             ]
         ),
     ),
@@ -314,12 +330,22 @@ def _name(obj: Any) -> str:
 class _Watch:
     """One awaited object: its service, its condition, and what was seen so far."""
 
-    __slots__ = ("service", "condition", "wanted", "lifecycle", "last", "transition", "done")
+    __slots__ = (
+        "service",
+        "condition",
+        "wanted",
+        "lifecycle",
+        "last",
+        "transition",
+        "suspect",
+        "done",
+    )
 
     def __init__(self, service: Any, condition: Condition) -> None:
         self.service = service
         self.last: Any = None
         self.transition: enum.Enum | None = None  # a transitional state seen
+        self.suspect: enum.Enum | None = None  # a settled state seen once after a transition
         self.done = False
         self.wanted: frozenset[enum.Enum] | None = None
         self.lifecycle: Lifecycle | None = None
@@ -360,6 +386,7 @@ class _Watch:
                 f"{_name(obj)}'s {lifecycle.member} is a {type(state).__name__}: it can't "
                 f"{_describe(condition)}"
             )
+        suspect, self.suspect = self.suspect, None
         if state in wanted:
             self.done = True
         elif state in lifecycle.failed:
@@ -370,7 +397,12 @@ class _Watch:
             )
         elif state in lifecycle.transitional:
             self.transition = state
-        elif state is not None and self.transition is not None:
+        elif state is not None and self.transition is not None and state not in lifecycle.passing:
+            if state != suspect:
+                # Seen once: engine flows may show a settled state for a moment (a rerun on
+                # another host, a cold reboot). Two polls in a row make it a verdict.
+                self.suspect = state
+                return
             raise StateUnreachableError(
                 f"{_name(obj)} is {state.value} after {self.transition.value}: it will not "
                 f"{_describe(condition)}",

@@ -313,3 +313,40 @@ def test_many_objects_timeout_lists_even_one(down_vm):
     with pytest.raises(WaitTimeoutError) as caught:
         waiters.wait_for_all([down_vm], VS.UP, timeout=0)
     assert [vm.status for vm in caught.value.last] == [VS.DOWN]
+
+
+def test_a_settled_state_for_a_moment_is_no_failure(sim, down_vm):
+    # A cold reboot: powering_down, down for a moment, then up again. The poll that sees down
+    # is followed by one that sees up: one sighting is not a verdict.
+    down_vm.start()
+    waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=QUICK)
+    engine = sim.engine
+    with engine.lock:
+        engine.transition(
+            stored(sim, down_vm),
+            VS.POWERING_DOWN,
+            VS.DOWN,
+            then=lambda vm: engine.transition(vm, None, VS.UP),
+        )
+    steady = Backoff(initial=0.1, factor=1.0, maximum=0.1, jitter=0.0)
+    assert waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=steady).status == VS.UP
+
+
+def test_states_a_flow_passes_through(sim, connection):
+    # A host upgrade: preparing_for_maintenance, maintenance (for a while), installing, up.
+    engine = sim.engine
+    host = next(h for h in engine.list("/hosts") if h.status == types.HostStatus.UP)
+    HS = types.HostStatus
+    with engine.lock:
+        engine.transition(host, HS.PREPARING_FOR_MAINTENANCE, HS.MAINTENANCE)
+
+    def install():
+        with engine.lock:
+            engine.transition(host, HS.INSTALLING, HS.UP)
+
+    timer = later(0.3, install)
+    try:
+        service = connection.system_service().hosts_service().host_service(host.id)
+        assert waiters.wait_for(service, HS.UP, timeout=10, backoff=QUICK).status == HS.UP
+    finally:
+        timer.join()
