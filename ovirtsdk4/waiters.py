@@ -23,9 +23,10 @@ status cannot come any more:
 
 * the object is in a failed state (a disk ``illegal``, a job ``failed``, a host
   ``install_failed``: the ``failed`` states of :data:`LIFECYCLES`), or
-* it reached a settled state (one the engine does not leave by itself) other than the wanted
-  one after a transitional state was seen during this wait: a VM ``powering_up`` then ``down``
-  while waiting for ``up`` (its start failed);
+* two polls in a row saw it in a settled state (one the engine does not leave by itself)
+  other than the wanted one, after a transitional state was seen during this wait: a VM
+  ``powering_up`` then ``down`` while waiting for ``up`` (its start failed); the ``passing``
+  states of :data:`LIFECYCLES`, which whole engine flows go through, never count;
 * it was removed (404) while waiting for a status.
 
 The errors (``WaitError`` and below) carry the last object seen in ``last``.
