@@ -1,4 +1,4 @@
-"""Types of ``ovirtsdk4`` (docs/typing.md)."""
+# Types of ``ovirtsdk4`` (docs/typing.md).
 
 from ovirtsdk4 import http as http
 from ovirtsdk4 import reader as reader

@@ -1,4 +1,4 @@
-"""Types of ``_bases.py``: ``Struct`` and the generic ``List`` (docs/typing.md)."""
+# Types of ``_bases.py``: ``Struct`` and the generic ``List`` (docs/typing.md).
 
 from typing import Any, TypeVar
 

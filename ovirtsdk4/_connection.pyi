@@ -1,6 +1,6 @@
-"""Types of ``_connection.py``: ``Connection`` and ``ConnectionBuilder`` (docs/typing.md).
-``follow_link`` returns what the link names: a ``List`` of its items for a list, else an object
-of the link's own type."""
+# Types of ``_connection.py``: ``Connection`` and ``ConnectionBuilder`` (docs/typing.md).
+# ``follow_link`` returns what the link names: a ``List`` of its items for a list, else an object
+# of the link's own type.
 
 import logging
 import os
@@ -39,7 +39,7 @@ class Connection:
         debug: bool = False,
         log: logging.Logger | _Log | None = None,
         kerberos: bool = False,
-        timeout: int = 0,
+        timeout: float = 0,
         compress: bool = True,
         sso_url: str | None = None,
         sso_revoke_url: str | None = None,
@@ -48,7 +48,7 @@ class Connection:
         pipeline: int = 0,
         connections: int = 0,
         *,
-        connect_timeout: int = 0,
+        connect_timeout: float = 0,
         proxy_url: str | None = None,
         ca_certs: bytes | str | None = None,
         max_reply_size: int = 1073741824,

@@ -1,4 +1,4 @@
-"""Types of ``_tz.py`` (docs/typing.md)."""
+# Types of ``_tz.py`` (docs/typing.md).
 
 import datetime
 

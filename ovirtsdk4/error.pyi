@@ -1,4 +1,4 @@
-"""Types of ``error.py`` (docs/typing.md)."""
+# Types of ``error.py`` (docs/typing.md).
 
 from ovirtsdk4.types import Fault
 

@@ -1,4 +1,4 @@
-"""Types of ``http.py`` (docs/typing.md)."""
+# Types of ``http.py`` (docs/typing.md).
 
 __all__ = ["Request", "Response"]
 

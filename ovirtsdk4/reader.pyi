@@ -1,4 +1,4 @@
-"""Types of ``reader.py`` (docs/typing.md)."""
+# Types of ``reader.py`` (docs/typing.md).
 
 import datetime
 import io

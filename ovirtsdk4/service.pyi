@@ -1,5 +1,5 @@
-"""Types of ``service.py``: ``Service``, and ``Future``, generic on what its ``wait()``
-returns (docs/typing.md)."""
+# Types of ``service.py``: ``Service``, and ``Future``, generic on what its ``wait()``
+# returns (docs/typing.md).
 
 from collections.abc import Callable, Iterable, Mapping
 from types import GenericAlias

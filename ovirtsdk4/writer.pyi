@@ -1,4 +1,4 @@
-"""Types of ``writer.py`` (docs/typing.md)."""
+# Types of ``writer.py`` (docs/typing.md).
 
 import datetime
 from collections.abc import Callable, Sequence

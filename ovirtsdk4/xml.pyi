@@ -1,5 +1,5 @@
-"""Types of ``xml.py``: the methods ``XmlReader`` and ``XmlWriter`` inherit from the Cython
-engine (docs/typing.md)."""
+# Types of ``xml.py``: the methods ``XmlReader`` and ``XmlWriter`` inherit from the Cython
+# engine (docs/typing.md).
 
 from typing import Protocol
 

@@ -1,4 +1,4 @@
-"""Types of ``ovirtsdk4.testing``: the simulator's entry points (docs/typing.md)."""
+# Types of ``ovirtsdk4.testing``: the simulator's entry points (docs/typing.md).
 
 from ovirtsdk4.testing.engine import Engine as Engine
 from ovirtsdk4.testing.inventory import populate as populate

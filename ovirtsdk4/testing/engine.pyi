@@ -1,4 +1,4 @@
-"""Types of ``engine.py``: the simulated engine's Python API (docs/typing.md)."""
+# Types of ``engine.py``: the simulated engine's Python API (docs/typing.md).
 
 import threading
 from typing import Any, Final, TypeVar

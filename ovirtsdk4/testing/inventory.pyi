@@ -1,4 +1,4 @@
-"""Types of ``inventory.py``: the generated inventory (docs/typing.md)."""
+# Types of ``inventory.py``: the generated inventory (docs/typing.md).
 
 import os
 from collections.abc import Callable

@@ -1,6 +1,6 @@
-"""Types of ``pytest_plugin.py``: the fixtures ``ovirt_simulator`` and ``ovirt_connection``
-(docs/typing.md). A test declares them as parameters typed ``Simulator`` and
-``ovirtsdk4.Connection``."""
+# Types of ``pytest_plugin.py``: the fixtures ``ovirt_simulator`` and ``ovirt_connection``
+# (docs/typing.md). A test declares them as parameters typed ``Simulator`` and
+# ``ovirtsdk4.Connection``.
 
 from collections.abc import Iterator
 

@@ -1,4 +1,4 @@
-"""Types of ``server.py``: the simulator served over HTTPS (docs/typing.md)."""
+# Types of ``server.py``: the simulator served over HTTPS (docs/typing.md).
 
 import os
 from typing import Any
