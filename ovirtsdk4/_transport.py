@@ -192,9 +192,14 @@ class Transfer:
             waiters = self._waiters
             if waiters:
                 self._waiters = None
+                driving = transport._driver == threading.get_ident()
                 for waiter in waiters:
-                    waiter.lock.release()
                     transport._forget_waiter(waiter)
+                    if driving and not waiter.leads:
+                        # The main thread: woken when this driver next blocks (_flush_wakes).
+                        transport._wake_later.append(waiter.lock)
+                    else:
+                        waiter.lock.release()
         self._request = None
         if callbacks:
             for fn in callbacks:
@@ -631,6 +636,7 @@ class Transport:
         self._driver = None  # the ident of the driving thread
         self._followers = []  # _Waiters of the threads waiting while another one drives
         self._bystander = None  # the _Waiter of the main thread, which never drives
+        self._wake_later = []  # locks of main-thread waiters to release, see _flush_wakes
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
@@ -673,6 +679,7 @@ class Transport:
         self._driver = None
         self._followers = []
         self._bystander = None
+        self._wake_later = []
         for fd in self._fds.keys() - self._parked:
             try:
                 os.close(fd)
@@ -856,14 +863,19 @@ class Transport:
             if not (self._driving or self._closed):
                 self._summon()
 
-    def _summon(self):
-        """Make the transport thread take the driving role at once (with the lock held)."""
+    def _summon(self, later=False):
+        """Make the transport thread take the driving role at once (with the lock held). With
+        ``later``, return whether the caller is to wake it with ``self._nudge.set()`` once it
+        has let the lock go."""
         self._urgent = True
         if self._thread is None:
             self._kick()
-        else:
-            self._asleep = False
-            self._nudge.set()
+            return False
+        self._asleep = False
+        if later:
+            return True
+        self._nudge.set()
+        return False
 
     def _take_role(self):
         self._driving = True
@@ -909,6 +921,7 @@ class Transport:
                 with self._lock:
                     if transfer._done:
                         return
+                    nudge = False
                     if self._driving or self._closed or not leads:
                         waiter = _Waiter(transfer, leads)
                         if leads:
@@ -916,7 +929,7 @@ class Transport:
                         else:
                             self._bystander = waiter
                             if not (self._driving or self._closed):
-                                self._summon()
+                                nudge = self._summon(later=True)
                         if transfer._waiters is None:
                             transfer._waiters = []
                         transfer._waiters.append(waiter)
@@ -925,6 +938,10 @@ class Transport:
                         driving = True
                         self._take_role()
                 if waiter is not None:
+                    if nudge:
+                        # Last, just before this thread blocks: the transport thread then
+                        # finds the GIL free when it wakes (see _flush_wakes).
+                        self._nudge.set()
                     try:
                         if deadline is None:
                             woken = waiter.lock.acquire()
@@ -1043,6 +1060,8 @@ class Transport:
                         break
                     if timeout is None or left < timeout:
                         timeout = left
+                if self._wake_later and timeout != 0:
+                    self._flush_wakes()
                 # A timer already due (libcurl asks for 0 ms after add_handle): no poll.
                 for fd, mask in poll(timeout) if timeout != 0 else ():
                     if fd == wake_fd:
@@ -1070,6 +1089,21 @@ class Transport:
         finally:
             if self._closed:
                 self._cleanup()
+            if transfer is not None:  # the transport thread wakes them before it sleeps
+                self._flush_wakes()
+
+    def _flush_wakes(self):
+        """Wake the main-thread waiters whose transfers this driver completed. Done when the
+        driver is about to block (its poll, the end of its turn) rather than at once: the two
+        threads then run Python code in turn, and neither wakes only to find the GIL taken
+        and sleep again (measured: most of the system calls a main-thread request added)."""
+        later = self._wake_later
+        while True:
+            try:
+                lock = later.pop()
+            except IndexError:
+                return
+            lock.release()
 
     def _wake(self):
         try:
@@ -1379,6 +1413,7 @@ class Transport:
         self._poller.close()
         self._fds = {}
         self._parked = set()
+        self._flush_wakes()
 
     # -- libcurl callbacks (all on the driving thread) ---------------------------------------
 
@@ -1449,7 +1484,10 @@ def _serve(ref):
         transport = ref()
         if transport is None:
             return
-        seconds = transport._run_slice(state)
+        try:
+            seconds = transport._run_slice(state)
+        finally:
+            transport._flush_wakes()
         nudge = transport._nudge
         del transport
         if seconds is None:
