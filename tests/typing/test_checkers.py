@@ -60,7 +60,16 @@ def test_pyright_strict_passes_on_the_samples():
     pyright = _pyright()
     if pyright is None:
         pytest.skip("pyright is not installed (a development dependency)")
-    proc = _run([pyright, "--outputjson", "-p", str(HERE / "pyrightconfig.json")])
+    proc = _run(
+        [
+            pyright,
+            "--outputjson",
+            "--pythonpath",
+            sys.executable,
+            "-p",
+            str(HERE / "pyrightconfig.json"),
+        ]
+    )
     try:
         report = json.loads(proc.stdout)
     except ValueError:
