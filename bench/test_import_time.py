@@ -5,7 +5,10 @@ Implementations:
 * ``ours``: ``sys.executable``, importing the ``ovirtsdk4`` that this pytest
   process would import (its directory is put on the child's PYTHONPATH);
 * ``official``: the interpreter named by ``$OVIRTSDK_REF_PYTHON`` (a venv with
-  ``ovirt-engine-sdk-python==4.6.3``); skipped when that is unset.
+  ``ovirt-engine-sdk-python==4.6.3``); skipped when that is unset;
+* ``earlier``: ``sys.executable`` importing the ``ovirtsdk4`` of the source tree named by
+  ``$OVIRTSDK_EARLIER_TREE`` (an earlier commit, built in place), to see what a change
+  costs; skipped when that is unset.
 
 Each interpreter is also timed running ``python -c "pass"`` (``baseline``), so
 the reader can subtract interpreter start-up: nothing is subtracted here, and
@@ -15,7 +18,12 @@ Run::
 
     OVIRTSDK_REF_PYTHON=../ref/bin/python python -m pytest bench/test_import_time.py
 
-All four timings land in one pytest-benchmark table. ``test_import_memory`` adds what the
+or, to compare with an earlier commit::
+
+    git worktree add ../earlier REV && (cd ../earlier && python setup.py build_ext --inplace)
+    OVIRTSDK_EARLIER_TREE=../earlier python -m pytest bench/test_import_time.py
+
+The timings land in one pytest-benchmark table. ``test_import_memory`` adds what the
 import leaves allocated (tracemalloc) and the process's resident size after it (VmRSS), as
 ``extra_info`` of one more table (``--benchmark-json`` keeps them).
 """
@@ -30,6 +38,7 @@ import tempfile
 import pytest
 
 REF_PYTHON_ENV = "OVIRTSDK_REF_PYTHON"
+EARLIER_ENV = "OVIRTSDK_EARLIER_TREE"
 
 SNIPPETS = {
     "import": "import ovirtsdk4",
@@ -58,6 +67,12 @@ def _interpreter(implementation):
             pytest.fail("ovirtsdk4 is not importable in the benchmark environment")
         env["PYTHONPATH"] = path
         return sys.executable, env
+    if implementation == "earlier":
+        tree = os.environ.get(EARLIER_ENV)
+        if not tree:
+            pytest.skip("%s is not set; point it at a built source tree to compare" % EARLIER_ENV)
+        env["PYTHONPATH"] = os.path.abspath(tree)
+        return sys.executable, env
     python = os.environ.get(REF_PYTHON_ENV)
     if not python:
         pytest.skip(
@@ -78,7 +93,7 @@ def empty_cwd():
 
 
 @pytest.mark.parametrize("snippet", sorted(SNIPPETS))
-@pytest.mark.parametrize("implementation", ["ours", "official"])
+@pytest.mark.parametrize("implementation", ["ours", "earlier", "official"])
 def test_import_time(request, implementation, snippet, empty_cwd):
     python, env = _interpreter(implementation)
     cmd = [python, "-c", SNIPPETS[snippet]]
@@ -126,7 +141,7 @@ print(json.dumps({"traced_kib": traced // 1024, "rss_kib": rss}))
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="VmRSS is read from /proc")
-@pytest.mark.parametrize("implementation", ["ours", "official"])
+@pytest.mark.parametrize("implementation", ["ours", "earlier", "official"])
 def test_import_memory(request, implementation, empty_cwd):
     python, env = _interpreter(implementation)
     cmd = [python, "-c", _MEMORY]
