@@ -63,6 +63,7 @@ class Member:
     xml_tag: str
     xml_item_tag: str | None
     link_rel: str | None
+    deprecated: bool
 
     @property
     def codec_kind(self):
@@ -114,12 +115,13 @@ class Member:
         text = f"{self.python_name}: {self.type_doc}, {self.kind}, {where}"
         if self.is_link:
             text += f", link (rel ``{self.link_rel}``)" if self.link_rel else ", link"
-        return text
+        return text + ", deprecated" if self.deprecated else text
 
 
 @dataclass(frozen=True)
 class Struct:
     name: str
+    deprecated: bool
     base: str | None  # None means ovirtsdk4.Struct
     xml_element: str
     xml_list_element: str
@@ -144,12 +146,18 @@ class Struct:
 class EnumValue:
     name: str  # wire value
     python_name: str  # constant name
+    deprecated: bool
 
 
 @dataclass(frozen=True)
 class Enum:
     name: str
     values: tuple
+
+    @property
+    def deprecated(self):
+        """The constants of the values the model marks deprecated."""
+        return tuple(value.python_name for value in self.values if value.deprecated)
 
 
 @dataclass(frozen=True)
@@ -354,6 +362,7 @@ def _member(raw):
         xml_tag=raw["xml_tag"],
         xml_item_tag=raw["xml_item_tag"],
         link_rel=raw["link_rel"],
+        deprecated=raw["deprecated"],
     )
 
 
@@ -366,6 +375,7 @@ def _struct(raw, raw_by_name):
             raise ModelError(f"struct {raw['name']}: unknown ancestor {ancestor}")
     return Struct(
         name=raw["name"],
+        deprecated=raw["deprecated"],
         base=raw["base"],
         xml_element=raw["xml_element"],
         xml_list_element=raw["xml_list_element"],
@@ -381,7 +391,9 @@ def _enum(raw):
         constant = value["name"].upper()
         if constant != value["python_name"]:
             raise ModelError(f"enum {raw['name']}: {value['python_name']!r} is not {constant!r}")
-        values.append(EnumValue(name=value["name"], python_name=constant))
+        values.append(
+            EnumValue(name=value["name"], python_name=constant, deprecated=value["deprecated"])
+        )
     return Enum(name=raw["name"], values=tuple(values))
 
 

@@ -894,13 +894,13 @@ class AffinityGroup(Identified):
         cluster: Cluster, struct, element ``<cluster>``, link
         comment: str, primitive, element ``<comment>``
         description: str, primitive, element ``<description>``
-        enforcing: bool, primitive, element ``<enforcing>``
+        enforcing: bool, primitive, element ``<enforcing>``, deprecated
         host_labels: list[AffinityLabel], struct, element ``<host_labels>`` of ``<affinity_label>``, link (rel ``hostlabels``)
         hosts: list[Host], struct, element ``<hosts>`` of ``<host>``, link (rel ``hosts``)
         hosts_rule: AffinityRule, struct, element ``<hosts_rule>``
         id: str, primitive, XML attribute ``id``
         name: str, primitive, element ``<name>``
-        positive: bool, primitive, element ``<positive>``
+        positive: bool, primitive, element ``<positive>``, deprecated
         priority: float, primitive, element ``<priority>``
         vm_labels: list[AffinityLabel], struct, element ``<vm_labels>`` of ``<affinity_label>``, link (rel ``vmlabels``)
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
@@ -1127,7 +1127,7 @@ class Agent(Identified):
 
 
 class AgentConfiguration(Struct):
-    """Struct ``AgentConfiguration``: XML element ``<agent_configuration>``, list ``<agent_configurations>``.
+    """Struct ``AgentConfiguration``: XML element ``<agent_configuration>``, list ``<agent_configurations>``. Deprecated.
 
     Attributes:
         address: str, primitive, element ``<address>``
@@ -1680,7 +1680,7 @@ class Device(Identified):
         instance_type: InstanceType, struct, element ``<instance_type>``, link
         name: str, primitive, element ``<name>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -1729,7 +1729,7 @@ class Cdrom(Device):
         instance_type: InstanceType, struct, element ``<instance_type>``, link
         name: str, primitive, element ``<name>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -1860,7 +1860,7 @@ class Checkpoint(Identified):
 
 
 class CloudInit(Struct):
-    """Struct ``CloudInit``: XML element ``<cloud_init>``, list ``<cloud_inits>``.
+    """Struct ``CloudInit``: XML element ``<cloud_init>``, list ``<cloud_inits>``. Deprecated.
 
     Attributes:
         authorized_keys: list[AuthorizedKey], struct, element ``<authorized_keys>`` of ``<authorized_key>``
@@ -1940,14 +1940,14 @@ class Cluster(Identified):
         log_max_memory_used_threshold: int, primitive, element ``<log_max_memory_used_threshold>``
         log_max_memory_used_threshold_type: LogMaxMemoryUsedThresholdType, enum, element ``<log_max_memory_used_threshold_type>``
         mac_pool: MacPool, struct, element ``<mac_pool>``, link
-        maintenance_reason_required: bool, primitive, element ``<maintenance_reason_required>``
+        maintenance_reason_required: bool, primitive, element ``<maintenance_reason_required>``, deprecated
         management_network: Network, struct, element ``<management_network>``, link
         memory_policy: MemoryPolicy, struct, element ``<memory_policy>``
         migration: MigrationOptions, struct, element ``<migration>``
         name: str, primitive, element ``<name>``
         network_filters: list[NetworkFilter], struct, element ``<network_filters>`` of ``<network_filter>``, link (rel ``networkfilters``)
         networks: list[Network], struct, element ``<networks>`` of ``<network>``, link (rel ``networks``)
-        optional_reason: bool, primitive, element ``<optional_reason>``
+        optional_reason: bool, primitive, element ``<optional_reason>``, deprecated
         permissions: list[Permission], struct, element ``<permissions>`` of ``<permission>``, link (rel ``permissions``)
         required_rng_sources: list[RngSource], enum, element ``<required_rng_sources>`` of ``<required_rng_source>``
         scheduling_policy: SchedulingPolicy, struct, element ``<scheduling_policy>``, link
@@ -2637,7 +2637,7 @@ class Disk(Device):
         alias: str, primitive, element ``<alias>``
         backup: DiskBackup, enum, element ``<backup>``
         backup_mode: DiskBackupMode, enum, element ``<backup_mode>``
-        bootable: bool, primitive, element ``<bootable>``
+        bootable: bool, primitive, element ``<bootable>``, deprecated
         comment: str, primitive, element ``<comment>``
         content_type: DiskContentType, enum, element ``<content_type>``
         description: str, primitive, element ``<description>``
@@ -2649,7 +2649,7 @@ class Disk(Device):
         image_id: str, primitive, element ``<image_id>``
         initial_size: int, primitive, element ``<initial_size>``
         instance_type: InstanceType, struct, element ``<instance_type>``, link
-        interface: DiskInterface, enum, element ``<interface>``
+        interface: DiskInterface, enum, element ``<interface>``, deprecated
         logical_name: str, primitive, element ``<logical_name>``
         lun_storage: HostStorage, struct, element ``<lun_storage>``
         name: str, primitive, element ``<name>``
@@ -2659,7 +2659,7 @@ class Disk(Device):
         provisioned_size: int, primitive, element ``<provisioned_size>``
         qcow_version: QcowVersion, enum, element ``<qcow_version>``
         quota: Quota, struct, element ``<quota>``, link
-        read_only: bool, primitive, element ``<read_only>``
+        read_only: bool, primitive, element ``<read_only>``, deprecated
         sgio: ScsiGenericIO, enum, element ``<sgio>``
         shareable: bool, primitive, element ``<shareable>``
         snapshot: Snapshot, struct, element ``<snapshot>``, link
@@ -2672,7 +2672,7 @@ class Disk(Device):
         template: Template, struct, element ``<template>``, link
         total_size: int, primitive, element ``<total_size>``
         uses_scsi_reservation: bool, primitive, element ``<uses_scsi_reservation>``
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
         wipe_after_delete: bool, primitive, element ``<wipe_after_delete>``
     """
@@ -2973,7 +2973,7 @@ class DiskSnapshot(Disk):
         alias: str, primitive, element ``<alias>``
         backup: DiskBackup, enum, element ``<backup>``
         backup_mode: DiskBackupMode, enum, element ``<backup_mode>``
-        bootable: bool, primitive, element ``<bootable>``
+        bootable: bool, primitive, element ``<bootable>``, deprecated
         comment: str, primitive, element ``<comment>``
         content_type: DiskContentType, enum, element ``<content_type>``
         description: str, primitive, element ``<description>``
@@ -2986,7 +2986,7 @@ class DiskSnapshot(Disk):
         image_id: str, primitive, element ``<image_id>``
         initial_size: int, primitive, element ``<initial_size>``
         instance_type: InstanceType, struct, element ``<instance_type>``, link
-        interface: DiskInterface, enum, element ``<interface>``
+        interface: DiskInterface, enum, element ``<interface>``, deprecated
         logical_name: str, primitive, element ``<logical_name>``
         lun_storage: HostStorage, struct, element ``<lun_storage>``
         name: str, primitive, element ``<name>``
@@ -2997,7 +2997,7 @@ class DiskSnapshot(Disk):
         provisioned_size: int, primitive, element ``<provisioned_size>``
         qcow_version: QcowVersion, enum, element ``<qcow_version>``
         quota: Quota, struct, element ``<quota>``, link
-        read_only: bool, primitive, element ``<read_only>``
+        read_only: bool, primitive, element ``<read_only>``, deprecated
         sgio: ScsiGenericIO, enum, element ``<sgio>``
         shareable: bool, primitive, element ``<shareable>``
         snapshot: Snapshot, struct, element ``<snapshot>``, link
@@ -3010,7 +3010,7 @@ class DiskSnapshot(Disk):
         template: Template, struct, element ``<template>``, link
         total_size: int, primitive, element ``<total_size>``
         uses_scsi_reservation: bool, primitive, element ``<uses_scsi_reservation>``
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
         wipe_after_delete: bool, primitive, element ``<wipe_after_delete>``
     """
@@ -3135,9 +3135,9 @@ class Display(Struct):
         port: int, primitive, element ``<port>``
         proxy: str, primitive, element ``<proxy>``
         secure_port: int, primitive, element ``<secure_port>``
-        single_qxl_pci: bool, primitive, element ``<single_qxl_pci>``
+        single_qxl_pci: bool, primitive, element ``<single_qxl_pci>``, deprecated
         smartcard_enabled: bool, primitive, element ``<smartcard_enabled>``
-        type: DisplayType, enum, element ``<type>``
+        type: DisplayType, enum, element ``<type>``, deprecated
         video_type: VideoType, enum, element ``<video_type>``
     """
 
@@ -4214,7 +4214,7 @@ class Floppy(Device):
         instance_type: InstanceType, struct, element ``<instance_type>``, link
         name: str, primitive, element ``<name>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -4291,7 +4291,7 @@ class GlusterBrickAdvancedDetails(Device):
         pid: int, primitive, element ``<pid>``
         port: int, primitive, element ``<port>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -4371,7 +4371,7 @@ class GlusterBrick(GlusterBrickAdvancedDetails):
         statistics: list[Statistic], struct, element ``<statistics>`` of ``<statistic>``, link (rel ``statistics``)
         status: GlusterBrickStatus, enum, element ``<status>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -6012,7 +6012,7 @@ class ImageTransfer(Identified):
         format: DiskFormat, enum, element ``<format>``
         host: Host, struct, element ``<host>``, link
         id: str, primitive, XML attribute ``id``
-        image: Image, struct, element ``<image>``, link
+        image: Image, struct, element ``<image>``, link, deprecated
         inactivity_timeout: int, primitive, element ``<inactivity_timeout>``
         name: str, primitive, element ``<name>``
         phase: ImageTransferPhase, enum, element ``<phase>``
@@ -6108,7 +6108,7 @@ class Initialization(Struct):
     Attributes:
         active_directory_ou: str, primitive, element ``<active_directory_ou>``
         authorized_ssh_keys: str, primitive, element ``<authorized_ssh_keys>``
-        cloud_init: CloudInit, struct, element ``<cloud_init>``
+        cloud_init: CloudInit, struct, element ``<cloud_init>``, deprecated
         cloud_init_network_protocol: CloudInitNetworkProtocol, enum, element ``<cloud_init_network_protocol>``
         configuration: Configuration, struct, element ``<configuration>``
         custom_script: str, primitive, element ``<custom_script>``
@@ -6232,7 +6232,7 @@ class VmBase(Identified):
     """Struct ``VmBase``: XML element ``<vm_base>``, list ``<vm_bases>``.
 
     Attributes:
-        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``
+        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``, deprecated
         bios: Bios, struct, element ``<bios>``
         cluster: Cluster, struct, element ``<cluster>``, link
         comment: str, primitive, element ``<comment>``
@@ -6495,7 +6495,7 @@ class Template(VmBase):
     """Struct ``Template``: XML element ``<template>``, list ``<templates>``.
 
     Attributes:
-        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``
+        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``, deprecated
         bios: Bios, struct, element ``<bios>``
         cdroms: list[Cdrom], struct, element ``<cdroms>`` of ``<cdrom>``, link (rel ``cdroms``)
         cluster: Cluster, struct, element ``<cluster>``, link
@@ -6719,7 +6719,7 @@ class InstanceType(Template):
     """Struct ``InstanceType``: XML element ``<instance_type>``, list ``<instance_types>``.
 
     Attributes:
-        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``
+        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``, deprecated
         bios: Bios, struct, element ``<bios>``
         cdroms: list[Cdrom], struct, element ``<cdroms>`` of ``<cdrom>``, link (rel ``cdroms``)
         cluster: Cluster, struct, element ``<cluster>``, link
@@ -7385,7 +7385,7 @@ class LogicalUnit(Struct):
         active_paths: int, primitive, element ``<active_paths>``
         address: str, primitive, element ``<address>``
         discard_max_size: int, primitive, element ``<discard_max_size>``
-        discard_zeroes_data: bool, primitive, element ``<discard_zeroes_data>``
+        discard_zeroes_data: bool, primitive, element ``<discard_zeroes_data>``, deprecated
         disk_id: str, primitive, element ``<disk_id>``
         id: str, primitive, XML attribute ``id``
         lun_mapping: int, primitive, element ``<lun_mapping>``
@@ -7793,12 +7793,12 @@ class Network(Identified):
         comment: str, primitive, element ``<comment>``
         data_center: DataCenter, struct, element ``<data_center>``, link
         description: str, primitive, element ``<description>``
-        display: bool, primitive, element ``<display>``
+        display: bool, primitive, element ``<display>``, deprecated
         dns_resolver_configuration: DnsResolverConfiguration, struct, element ``<dns_resolver_configuration>``
         external_provider: OpenStackNetworkProvider, struct, element ``<external_provider>``, link
         external_provider_physical_network: Network, struct, element ``<external_provider_physical_network>``, link
         id: str, primitive, XML attribute ``id``
-        ip: Ip, struct, element ``<ip>``
+        ip: Ip, struct, element ``<ip>``, deprecated
         mtu: int, primitive, element ``<mtu>``
         name: str, primitive, element ``<name>``
         network_labels: list[NetworkLabel], struct, element ``<network_labels>`` of ``<network_label>``, link (rel ``networklabels``)
@@ -8170,7 +8170,7 @@ class Nic(Device):
         template: Template, struct, element ``<template>``, link
         virtual_function_allowed_labels: list[NetworkLabel], struct, element ``<virtual_function_allowed_labels>`` of ``<network_label>``, link (rel ``virtualfunctionallowedlabels``)
         virtual_function_allowed_networks: list[Network], struct, element ``<virtual_function_allowed_networks>`` of ``<network>``, link (rel ``virtualfunctionallowednetworks``)
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
         vnic_profile: VnicProfile, struct, element ``<vnic_profile>``, link
     """
@@ -8373,9 +8373,9 @@ class NumaNodePin(Struct):
     """Struct ``NumaNodePin``: XML element ``<numa_node_pin>``, list ``<numa_node_pins>``.
 
     Attributes:
-        host_numa_node: NumaNode, struct, element ``<host_numa_node>``
+        host_numa_node: NumaNode, struct, element ``<host_numa_node>``, deprecated
         index: int, primitive, element ``<index>``
-        pinned: bool, primitive, element ``<pinned>``
+        pinned: bool, primitive, element ``<pinned>``, deprecated
     """
 
     __slots__ = (
@@ -8580,7 +8580,7 @@ class OpenStackNetworkProvider(OpenStackProvider):
     """Struct ``OpenStackNetworkProvider``: XML element ``<openstack_network_provider>``, list ``<openstack_network_providers>``.
 
     Attributes:
-        agent_configuration: AgentConfiguration, struct, element ``<agent_configuration>``
+        agent_configuration: AgentConfiguration, struct, element ``<agent_configuration>``, deprecated
         authentication_url: str, primitive, element ``<authentication_url>``
         auto_sync: bool, primitive, element ``<auto_sync>``
         certificates: list[Certificate], struct, element ``<certificates>`` of ``<certificate>``, link (rel ``certificates``)
@@ -8591,7 +8591,7 @@ class OpenStackNetworkProvider(OpenStackProvider):
         name: str, primitive, element ``<name>``
         networks: list[OpenStackNetwork], struct, element ``<networks>`` of ``<openstack_network>``, link (rel ``networks``)
         password: str, primitive, element ``<password>``
-        plugin_type: NetworkPluginType, enum, element ``<plugin_type>``
+        plugin_type: NetworkPluginType, enum, element ``<plugin_type>``, deprecated
         project_domain_name: str, primitive, element ``<project_domain_name>``
         project_name: str, primitive, element ``<project_name>``
         properties: list[Property], struct, element ``<properties>`` of ``<property>``
@@ -8744,7 +8744,7 @@ class OpenStackSubnet(Identified):
 
 
 class OpenStackVolumeProvider(OpenStackProvider):
-    """Struct ``OpenStackVolumeProvider``: XML element ``<openstack_volume_provider>``, list ``<openstack_volume_providers>``.
+    """Struct ``OpenStackVolumeProvider``: XML element ``<openstack_volume_provider>``, list ``<openstack_volume_providers>``. Deprecated.
 
     Attributes:
         authentication_keys: list[OpenstackVolumeAuthenticationKey], struct, element ``<authentication_keys>`` of ``<openstack_volume_authentication_key>``, link (rel ``authenticationkeys``)
@@ -8813,7 +8813,7 @@ class OpenStackVolumeProvider(OpenStackProvider):
 
 
 class OpenStackVolumeType(Identified):
-    """Struct ``OpenStackVolumeType``: XML element ``<open_stack_volume_type>``, list ``<open_stack_volume_types>``.
+    """Struct ``OpenStackVolumeType``: XML element ``<open_stack_volume_type>``, list ``<open_stack_volume_types>``. Deprecated.
 
     Attributes:
         comment: str, primitive, element ``<comment>``
@@ -8851,7 +8851,7 @@ class OpenStackVolumeType(Identified):
 
 
 class OpenstackVolumeAuthenticationKey(Identified):
-    """Struct ``OpenstackVolumeAuthenticationKey``: XML element ``<openstack_volume_authentication_key>``, list ``<openstack_volume_authentication_keys>``.
+    """Struct ``OpenstackVolumeAuthenticationKey``: XML element ``<openstack_volume_authentication_key>``, list ``<openstack_volume_authentication_keys>``. Deprecated.
 
     Attributes:
         comment: str, primitive, element ``<comment>``
@@ -10479,7 +10479,7 @@ class Vm(VmBase):
     Attributes:
         affinity_labels: list[AffinityLabel], struct, element ``<affinity_labels>`` of ``<affinity_label>``, link (rel ``affinitylabels``)
         applications: list[Application], struct, element ``<applications>`` of ``<application>``, link (rel ``applications``)
-        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``
+        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``, deprecated
         bios: Bios, struct, element ``<bios>``
         cdroms: list[Cdrom], struct, element ``<cdroms>`` of ``<cdrom>``, link (rel ``cdroms``)
         cluster: Cluster, struct, element ``<cluster>``, link
@@ -10527,7 +10527,7 @@ class Vm(VmBase):
         next_run_configuration_exists: bool, primitive, element ``<next_run_configuration_exists>``
         nics: list[Nic], struct, element ``<nics>`` of ``<nic>``, link (rel ``nics``)
         numa_nodes: list[NumaNode], struct, element ``<host_numa_nodes>`` of ``<host_numa_node>``, link (rel ``numanodes``)
-        numa_tune_mode: NumaTuneMode, enum, element ``<numa_tune_mode>``
+        numa_tune_mode: NumaTuneMode, enum, element ``<numa_tune_mode>``, deprecated
         origin: str, primitive, element ``<origin>``
         original_template: Template, struct, element ``<original_template>``, link
         os: OperatingSystem, struct, element ``<os>``
@@ -10843,7 +10843,7 @@ class Snapshot(Vm):
     Attributes:
         affinity_labels: list[AffinityLabel], struct, element ``<affinity_labels>`` of ``<affinity_label>``, link (rel ``affinitylabels``)
         applications: list[Application], struct, element ``<applications>`` of ``<application>``, link (rel ``applications``)
-        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``
+        auto_pinning_policy: AutoPinningPolicy, enum, element ``<auto_pinning_policy>``, deprecated
         bios: Bios, struct, element ``<bios>``
         cdroms: list[Cdrom], struct, element ``<cdroms>`` of ``<cdrom>``, link (rel ``cdroms``)
         cluster: Cluster, struct, element ``<cluster>``, link
@@ -10893,7 +10893,7 @@ class Snapshot(Vm):
         next_run_configuration_exists: bool, primitive, element ``<next_run_configuration_exists>``
         nics: list[Nic], struct, element ``<nics>`` of ``<nic>``, link (rel ``nics``)
         numa_nodes: list[NumaNode], struct, element ``<host_numa_nodes>`` of ``<host_numa_node>``, link (rel ``numanodes``)
-        numa_tune_mode: NumaTuneMode, enum, element ``<numa_tune_mode>``
+        numa_tune_mode: NumaTuneMode, enum, element ``<numa_tune_mode>``, deprecated
         origin: str, primitive, element ``<origin>``
         original_template: Template, struct, element ``<original_template>``, link
         os: OperatingSystem, struct, element ``<os>``
@@ -11212,7 +11212,7 @@ class Ssh(Identified):
         authentication_method: SshAuthenticationMethod, enum, element ``<authentication_method>``
         comment: str, primitive, element ``<comment>``
         description: str, primitive, element ``<description>``
-        fingerprint: str, primitive, element ``<fingerprint>``
+        fingerprint: str, primitive, element ``<fingerprint>``, deprecated
         id: str, primitive, XML attribute ``id``
         name: str, primitive, element ``<name>``
         port: int, primitive, element ``<port>``
@@ -11680,7 +11680,7 @@ class StorageDomain(Identified):
         storage_connections: list[StorageConnection], struct, element ``<storage_connections>`` of ``<storage_connection>``, link (rel ``storageconnections``)
         storage_format: StorageFormat, enum, element ``<storage_format>``
         supports_discard: bool, primitive, element ``<supports_discard>``
-        supports_discard_zeroes_data: bool, primitive, element ``<supports_discard_zeroes_data>``
+        supports_discard_zeroes_data: bool, primitive, element ``<supports_discard_zeroes_data>``, deprecated
         templates: list[Template], struct, element ``<templates>`` of ``<template>``, link (rel ``templates``)
         type: StorageDomainType, enum, element ``<type>``
         used: int, primitive, element ``<used>``
@@ -12157,7 +12157,7 @@ class User(Identified):
         ssh_public_keys: list[SshPublicKey], struct, element ``<ssh_public_keys>`` of ``<ssh_public_key>``, link (rel ``sshpublickeys``)
         tags: list[Tag], struct, element ``<tags>`` of ``<tag>``, link (rel ``tags``)
         user_name: str, primitive, element ``<user_name>``
-        user_options: list[Property], struct, element ``<user_options>`` of ``<property>``
+        user_options: list[Property], struct, element ``<user_options>`` of ``<property>``, deprecated
     """
 
     __slots__ = (
@@ -12529,7 +12529,7 @@ class VmMediatedDevice(Device):
         name: str, primitive, element ``<name>``
         spec_params: list[Property], struct, element ``<spec_params>`` of ``<property>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -12597,7 +12597,7 @@ class VmPool(Identified):
         cluster: Cluster, struct, element ``<cluster>``, link
         comment: str, primitive, element ``<comment>``
         description: str, primitive, element ``<description>``
-        display: Display, struct, element ``<display>``
+        display: Display, struct, element ``<display>``, deprecated
         id: str, primitive, XML attribute ``id``
         instance_type: InstanceType, struct, element ``<instance_type>``, link
         max_user_vms: int, primitive, element ``<max_user_vms>``
@@ -12823,12 +12823,12 @@ class VnicProfile(Identified):
 
 
 class VnicProfileMapping(Struct):
-    """Struct ``VnicProfileMapping``: XML element ``<vnic_profile_mapping>``, list ``<vnic_profile_mappings>``.
+    """Struct ``VnicProfileMapping``: XML element ``<vnic_profile_mapping>``, list ``<vnic_profile_mappings>``. Deprecated.
 
     Attributes:
-        source_network_name: str, primitive, element ``<source_network_name>``
-        source_network_profile_name: str, primitive, element ``<source_network_profile_name>``
-        target_vnic_profile: VnicProfile, struct, element ``<target_vnic_profile>``, link
+        source_network_name: str, primitive, element ``<source_network_name>``, deprecated
+        source_network_profile_name: str, primitive, element ``<source_network_profile_name>``, deprecated
+        target_vnic_profile: VnicProfile, struct, element ``<target_vnic_profile>``, link, deprecated
     """
 
     __slots__ = (
@@ -12896,7 +12896,7 @@ class Watchdog(Device):
         model: WatchdogModel, enum, element ``<model>``
         name: str, primitive, element ``<name>``
         template: Template, struct, element ``<template>``, link
-        vm: Vm, struct, element ``<vm>``, link
+        vm: Vm, struct, element ``<vm>``, link, deprecated
         vms: list[Vm], struct, element ``<vms>`` of ``<vm>``, link (rel ``vms``)
     """
 
@@ -13465,7 +13465,7 @@ class HostProtocol(Enum):
 
 @unique
 class HostStatus(Enum):
-    """Enum ``HostStatus``: members named after their wire values in upper case."""
+    """Enum ``HostStatus``: members named after their wire values in upper case. Deprecated: PENDING_APPROVAL."""
 
     CONNECTING = "connecting"
     DOWN = "down"
@@ -13489,7 +13489,7 @@ class HostStatus(Enum):
 
 @unique
 class HostType(Enum):
-    """Enum ``HostType``: members named after their wire values in upper case."""
+    """Enum ``HostType``: members named after their wire values in upper case. Deprecated: RHEV_H."""
 
     OVIRT_NODE = "ovirt_node"
     RHEL = "rhel"
@@ -13521,7 +13521,7 @@ class ImageTransferDirection(Enum):
 
 @unique
 class ImageTransferPhase(Enum):
-    """Enum ``ImageTransferPhase``: members named after their wire values in upper case."""
+    """Enum ``ImageTransferPhase``: members named after their wire values in upper case. Deprecated: CANCELLED."""
 
     CANCELLED = "cancelled"
     CANCELLED_SYSTEM = "cancelled_system"
@@ -13665,7 +13665,7 @@ class MigrationBandwidthAssignmentMethod(Enum):
 
 @unique
 class NetworkPluginType(Enum):
-    """Enum ``NetworkPluginType``: members named after their wire values in upper case."""
+    """Enum ``NetworkPluginType``: members named after their wire values in upper case. Deprecated: OPEN_VSWITCH."""
 
     OPEN_VSWITCH = "open_vswitch"
 
@@ -14345,7 +14345,7 @@ class TransportType(Enum):
 
 @unique
 class UsbType(Enum):
-    """Enum ``UsbType``: members named after their wire values in upper case."""
+    """Enum ``UsbType``: members named after their wire values in upper case. Deprecated: LEGACY."""
 
     LEGACY = "legacy"
     NATIVE = "native"
@@ -14376,7 +14376,7 @@ class VgpuPlacement(Enum):
 
 @unique
 class VideoType(Enum):
-    """Enum ``VideoType``: members named after their wire values in upper case."""
+    """Enum ``VideoType``: members named after their wire values in upper case. Deprecated: CIRRUS, QXL."""
 
     BOCHS = "bochs"
     CIRRUS = "cirrus"

@@ -57,7 +57,13 @@ def test_every_struct_and_enum_is_documented(api_model):
     for struct in api_model.structs:
         doc = getattr(types, struct.name).__doc__
         assert f"<{struct.xml_element}>" in doc, struct.name
+        assert ("Deprecated." in doc.splitlines()[0]) == struct.deprecated, struct.name
         for member in struct.members:
-            assert f"{member.python_name}: {member.type_doc}," in doc, (struct.name, member.name)
+            line = next(x for x in doc.splitlines() if f" {member.python_name}: " in x)
+            assert f"{member.python_name}: {member.type_doc}," in line, (struct.name, member.name)
+            assert line.endswith(", deprecated") == member.deprecated, (struct.name, member.name)
     for enum in api_model.enums:
-        assert getattr(types, enum.name).__doc__, enum.name
+        doc = getattr(types, enum.name).__doc__
+        assert doc.startswith(f"Enum ``{enum.name}``"), enum.name
+        for constant in enum.deprecated:
+            assert constant in doc.split("Deprecated: ", 1)[1], (enum.name, constant)
