@@ -42,9 +42,10 @@ def _ascii_header(name, value):
 def _header_value(lines, name):
     """The value of the first header line called ``name`` (case-insensitive), or None."""
     prefix = name.lower() + ":"
+    size = len(prefix)
     for line in lines:
-        if line.lower().startswith(prefix):
-            return line[len(prefix) :].strip()
+        if line[:size].lower() == prefix:
+            return line[size:].strip()
     return None
 
 
@@ -295,15 +296,19 @@ class Connection:
     def _prepare(self, request):
         """The URL, header pairs, body bytes and token of ``request`` (API.md H-1 … H-3)."""
         query = request.query or {}
-        headers = dict(self._headers)
-        for name, value in (request.headers or {}).items():
-            if value is not None:
-                headers[name] = value
+        header_pairs = None
         # Engines older than 4.1 read all_content from a header only (API.md H-2).
-        if query.get("all_content") is not None:
-            headers["All-Content"] = query["all_content"]
-        header_pairs = [_ascii_header(name, value) for name, value in headers.items()]
-        token = self.authenticate()
+        if self._headers or request.headers or query.get("all_content") is not None:
+            headers = dict(self._headers)
+            for name, value in (request.headers or {}).items():
+                if value is not None:
+                    headers[name] = value
+            if query.get("all_content") is not None:
+                headers["All-Content"] = query["all_content"]
+            header_pairs = [_ascii_header(name, value) for name, value in headers.items()]
+        token = self._token  # read without the lock when held: authenticate() would return it
+        if token is None:
+            token = self.authenticate()
         fixed = self._fixed_headers
         if fixed is None or fixed[0] != token:
             fixed = self._fixed_headers = (token, self._make_fixed_headers(token))

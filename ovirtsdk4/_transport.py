@@ -103,17 +103,20 @@ def _final_header_lines(raw):
     the header function: it passes those of every response it reads, including interim ones
     (100 Continue), the 401 of an HTTP Negotiate round and a proxy's CONNECT reply, so only
     the lines from the last status line on are kept."""
-    start = len(raw) - 1
-    while start > 0 and raw[start][:5] != b"HTTP/":
-        start -= 1
-    final = raw[max(start, 0) :]
-    # libcurl hands over one line per call, each ending with its LF: when every one ends with
-    # CRLF (as HTTP says) and none with more CRs, one decode and one split do them all.
-    text = b"".join(final).decode("latin-1")
-    if text.count("\r\n") == len(final) and "\r\r" not in text:
+    data = b"".join(raw)
+    text = None
+    if b"\nHTTP/" not in data:  # one response (libcurl hands over one line per call)
+        text = data.decode("latin-1")
+        # Every line ending with CRLF, as HTTP says, and none with more CRs: one split.
+        if text.count("\r\n") != len(raw) or "\r\r" in text:
+            text = None
+    if text is not None:
         lines = text.split("\r\n")
     else:
-        lines = [line.rstrip(b"\r\n").decode("latin-1") for line in final]
+        start = len(raw) - 1
+        while start > 0 and raw[start][:5] != b"HTTP/":
+            start -= 1
+        lines = [line.rstrip(b"\r\n").decode("latin-1") for line in raw[max(start, 0) :]]
     while lines and not lines[-1]:
         lines.pop()
     return lines
@@ -1060,7 +1063,7 @@ class Transport:
                         break
                     if timeout is None or left < timeout:
                         timeout = left
-                if self._wake_later and timeout != 0:
+                if self._wake_later:
                     self._flush_wakes()
                 # A timer already due (libcurl asks for 0 ms after add_handle): no poll.
                 for fd, mask in poll(timeout) if timeout != 0 else ():
