@@ -45,14 +45,16 @@ class Trickle:
 
 def normal(value):
     """A comparable form of what a reader returns: structs by type and attributes, Lists with
-    their href, enums by value, dates by isoformat, floats by repr (NaN equal to itself)."""
+    their href, enums by value, dates by isoformat, floats by repr (NaN equal to itself).
+    ``None`` items of a list of values (an enum value the model does not know, an empty
+    element) are left out: a writer has nothing to write for them."""
     if isinstance(value, ovirtsdk4.Struct):
         items = sorted(vars(value).items())
         return {"__type__": type(value).__name__, **{k.lstrip("_"): normal(v) for k, v in items}}
     if isinstance(value, ovirtsdk4.List):
         return {"__list__": value.href, "items": [normal(v) for v in value]}
     if isinstance(value, list):
-        return [normal(v) for v in value]
+        return [normal(v) for v in value if v is not None]
     if hasattr(value, "isoformat"):
         return ("date", value.isoformat())
     if hasattr(value, "value") and type(value).__module__ == "ovirtsdk4.types":

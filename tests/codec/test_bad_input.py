@@ -311,6 +311,13 @@ INVALID_UTF8 = {
     "encoded-surrogate": b"<vm><name>\xed\xa0\x80</name></vm>",
     "in-attribute": b'<vm id="\xff"/>',
     "in-tag": b"<vm><n\xffme>x</n\xffme></vm>",
+    # libxml2 passes a CDATA section's bytes through after a check that lets overlong forms
+    # by (found by fuzz/cursor.py): they raised UnicodeDecodeError.
+    "overlong-cr-in-cdata": b"<vm><name><![CDATA[\xc0\x8d]]></name></vm>",
+    "overlong-space-in-cdata": b"<vm><name><![CDATA[x\xe0\x80\xa0]]></name></vm>",
+    "overlong-in-cdata-of-a-list": (
+        b'<vms><vm id="a"><name><![CDATA[\xf0\x80\x80\xa0]]></name></vm></vms>'
+    ),
     "late": b"<vms>" + b"<vm><name>a</name></vm>" * 300 + b"<vm><name>\xfe</name></vm></vms>",
 }
 
