@@ -4,7 +4,7 @@ templates need, so that templates hold layout only."""
 import hashlib
 import json
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from codegen import overlay
@@ -297,11 +297,24 @@ class Locator:
 
 
 @dataclass(frozen=True)
+class Watched:
+    """What a service's ``wait_for`` polls: the struct its ``get`` returns and the member that
+    holds the struct's status (``Vm.status``, ``Snapshot.snapshot_status``,
+    ``ImageTransfer.phase``)."""
+
+    struct: str
+    member: str
+    enum: str
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     base: str | None  # None means ovirtsdk4.service.Service
     methods: tuple
     locators: tuple
+    watched: Watched | None = None  # the service has ``wait_for`` (ours)
+    follows_events: bool = False  # the service has ``follow`` (ours)
 
     @property
     def base_class(self):
@@ -465,6 +478,42 @@ def _service(raw):
     )
 
 
+def status_member(structs, struct):
+    """The member holding ``struct``'s status: a single enum member whose enum is named after
+    the struct, or else after its nearest base, with ``Status``, ``Phase`` or ``State`` (a
+    ``Snapshot`` is a ``Vm``: its own ``snapshot_status`` wins over the VM's ``status``)."""
+    owner = struct
+    while owner is not None:
+        names = {f"{owner.name}{word}" for word in ("Status", "Phase", "State")}
+        for member in struct.members:
+            if member.kind == "enum" and not member.is_list and member.type_name in names:
+                return member
+        owner = structs[owner.base] if owner.base else None
+    return None
+
+
+def _watched(service, structs):
+    get = next((m for m in service.methods if m.kind == "get"), None)
+    if get is None or get.returned is None or get.returned.is_list:
+        return None
+    struct = structs.get(get.returned.type_name)
+    member = status_member(structs, struct) if struct is not None else None
+    if member is None:
+        return None
+    return Watched(struct=struct.name, member=member.python_name, enum=member.type_name)
+
+
+def _follows_events(service):
+    """A collection of events that can list from an event id on."""
+    return any(
+        m.kind == "list"
+        and m.returned is not None
+        and m.returned.type_name == "Event"
+        and any(p.wire_name == "from" for p in m.parameters)
+        for m in service.methods
+    )
+
+
 def _topological(items):
     """Bases before subclasses, otherwise in model order (the classes must exist to be
     subclassed)."""
@@ -492,12 +541,18 @@ def load(path):
         raise ModelError(f"{path}: format {raw.get('format')!r}, expected {FORMAT!r}")
     raw_by_name = {s["name"]: s for s in raw["structs"]}
     structs = tuple(_struct(s, raw_by_name) for s in raw["structs"])
+    by_name = {s.name: s for s in structs}
+    services = [_service(s) for s in raw["services"]]
+    services = [
+        replace(s, watched=_watched(s, by_name), follows_events=_follows_events(s))
+        for s in services
+    ]
     return Model(
         sha256=hashlib.sha256(data).hexdigest(),
         structs=_topological(structs),
         enums=tuple(_enum(e) for e in raw["enums"]),
         services=_topological(
-            [_service(s) for s in raw["services"]]
+            services
             + [
                 Service(name=name, base=None, methods=(), locators=())
                 for name in overlay.EMPTY_SERVICES

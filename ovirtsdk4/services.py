@@ -962,6 +962,23 @@ class AffinityLabelHostService(Service):
         spec = _AffinityLabelHostService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Host``.
+
+        ``condition`` is one of:
+
+        - a ``types.HostStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Host`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
 
 _AffinityLabelHostService_get = Method(
     "get",
@@ -1071,6 +1088,23 @@ class AffinityLabelVmService(Service):
         """
         spec = _AffinityLabelVmService_remove
         return self._invoke(spec, (), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Vm``.
+
+        ``condition`` is one of:
+
+        - a ``types.VmStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Vm`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _AffinityLabelVmService_get = Method(
@@ -2204,6 +2238,23 @@ class AttachedStorageDomainService(Service):
         spec = _AttachedStorageDomainService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``StorageDomain``.
+
+        ``condition`` is one of:
+
+        - a ``types.StorageDomainStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``StorageDomain`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def disks_service(self):
         """The ``AttachedStorageDomainDisksService`` at ``disks``."""
         return AttachedStorageDomainDisksService(self._connection, f"{self._path}/disks")
@@ -2363,6 +2414,23 @@ class AttachedStorageDomainDiskService(MeasurableService):
         """
         spec = _AttachedStorageDomainDiskService_update
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def permissions_service(self):
         """The ``AssignedPermissionsService`` at ``permissions``."""
@@ -3407,6 +3475,23 @@ class ClusterNetworkService(Service):
         spec = _ClusterNetworkService_update
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Network``.
+
+        ``condition`` is one of:
+
+        - a ``types.NetworkStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Network`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
 
 _ClusterNetworkService_get = Method(
     "get",
@@ -3837,6 +3922,23 @@ class DataCenterService(Service):
         spec = _DataCenterService_update
         return self._invoke(spec, (data_center, async_), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``DataCenter``.
+
+        ``condition`` is one of:
+
+        - a ``types.DataCenterStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``DataCenter`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def clusters_service(self):
         """The ``ClustersService`` at ``clusters``."""
         return ClustersService(self._connection, f"{self._path}/clusters")
@@ -3960,6 +4062,23 @@ class DataCenterNetworkService(Service):
         """
         spec = _DataCenterNetworkService_update
         return self._invoke(spec, (network,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Network``.
+
+        ``condition`` is one of:
+
+        - a ``types.NetworkStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Network`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _DataCenterNetworkService_get = Method(
@@ -4282,6 +4401,23 @@ class DiskService(MeasurableService):
         """
         spec = _DiskService_update
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def disk_snapshots_service(self):
         """The ``DiskSnapshotsService`` at ``disksnapshots``."""
@@ -4782,6 +4918,23 @@ class DiskSnapshotService(Service):
         """
         spec = _DiskSnapshotService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``DiskSnapshot``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``DiskSnapshot`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _DiskSnapshotService_get = Method(
@@ -5543,6 +5696,14 @@ class EventsService(Service):
         """
         spec = _EventsService_undelete
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
+
+    def follow(self, since=None, search=None, poll=5.0, page=100, stop=None):
+        """Yield the new events in id order, each once, polling every ``poll`` seconds, from
+        the one after ``since`` (an event id; ``None``: after the newest of now); see
+        ``ovirtsdk4.events.follow``. (Not in the official SDK.)"""
+        from ovirtsdk4 import events
+
+        return events.follow(self, since=since, search=search, poll=poll, page=page, stop=stop)
 
     def event_service(self, id):
         """The ``EventService`` of the item with the given ``id``."""
@@ -6725,6 +6886,23 @@ class GlusterBrickService(MeasurableService):
         spec = _GlusterBrickService_replace
         return self._invoke(spec, (async_, force), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``GlusterBrick``.
+
+        ``condition`` is one of:
+
+        - a ``types.GlusterBrickStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``GlusterBrick`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def statistics_service(self):
         """The ``StatisticsService`` at ``statistics``."""
         return StatisticsService(self._connection, f"{self._path}/statistics")
@@ -7003,6 +7181,23 @@ class GlusterHookService(Service):
         spec = _GlusterHookService_resolve
         return self._invoke(spec, (async_, host, resolution_type), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``GlusterHook``.
+
+        ``condition`` is one of:
+
+        - a ``types.GlusterHookStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``GlusterHook`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
 
 _GlusterHookService_disable = Method(
     "action",
@@ -7263,6 +7458,23 @@ class GlusterVolumeService(MeasurableService):
         """
         spec = _GlusterVolumeService_stop_rebalance
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``GlusterVolume``.
+
+        ``condition`` is one of:
+
+        - a ``types.GlusterVolumeStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``GlusterVolume`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def gluster_bricks_service(self):
         """The ``GlusterBricksService`` at ``glusterbricks``."""
@@ -8043,6 +8255,23 @@ class HostService(MeasurableService):
         """
         spec = _HostService_upgrade_check
         return self._invoke(spec, (), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Host``.
+
+        ``condition`` is one of:
+
+        - a ``types.HostStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Host`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def affinity_labels_service(self):
         """The ``AssignedAffinityLabelsService`` at ``affinitylabels``."""
@@ -9240,6 +9469,23 @@ class ImageTransferService(Service):
         spec = _ImageTransferService_resume
         return self._invoke(spec, (), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``ImageTransfer``.
+
+        ``condition`` is one of:
+
+        - a ``types.ImageTransferPhase``, the ``phase`` wanted, or several (any of them);
+        - a callable taking the ``ImageTransfer`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
 
 _ImageTransferService_cancel = Method(
     "action",
@@ -9529,6 +9775,23 @@ class InstanceTypeService(Service):
         """
         spec = _InstanceTypeService_update
         return self._invoke(spec, (instance_type, async_), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``InstanceType``.
+
+        ``condition`` is one of:
+
+        - a ``types.TemplateStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``InstanceType`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def graphics_consoles_service(self):
         """The ``InstanceTypeGraphicsConsolesService`` at ``graphicsconsoles``."""
@@ -10254,6 +10517,23 @@ class JobService(Service):
         spec = _JobService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Job``.
+
+        ``condition`` is one of:
+
+        - a ``types.JobStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Job`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def steps_service(self):
         """The ``StepsService`` at ``steps``."""
         return StepsService(self._connection, f"{self._path}/steps")
@@ -10650,6 +10930,23 @@ class NetworkService(Service):
         """
         spec = _NetworkService_update
         return self._invoke(spec, (network, async_), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Network``.
+
+        ``condition`` is one of:
+
+        - a ``types.NetworkStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Network`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def network_labels_service(self):
         """The ``NetworkLabelsService`` at ``networklabels``."""
@@ -13625,6 +13922,23 @@ class SnapshotService(Service):
         spec = _SnapshotService_restore
         return self._invoke(spec, (async_, disks, restore_memory), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Snapshot``.
+
+        ``condition`` is one of:
+
+        - a ``types.SnapshotStatus``, the ``snapshot_status`` wanted, or several (any of them);
+        - a callable taking the ``Snapshot`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def cdroms_service(self):
         """The ``SnapshotCdromsService`` at ``cdroms``."""
         return SnapshotCdromsService(self._connection, f"{self._path}/cdroms")
@@ -13758,6 +14072,23 @@ class SnapshotDiskService(Service):
         """
         spec = _SnapshotDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _SnapshotDiskService_get = Method(
@@ -14202,6 +14533,23 @@ class StepService(MeasurableService):
         spec = _StepService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Step``.
+
+        ``condition`` is one of:
+
+        - a ``types.StepStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Step`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def statistics_service(self):
         """The ``StatisticsService`` at ``statistics``."""
         return StatisticsService(self._connection, f"{self._path}/statistics")
@@ -14436,6 +14784,23 @@ class StorageDomainService(Service):
         spec = _StorageDomainService_update_ovf_store
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``StorageDomain``.
+
+        ``condition`` is one of:
+
+        - a ``types.StorageDomainStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``StorageDomain`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def disk_profiles_service(self):
         """The ``AssignedDiskProfilesService`` at ``diskprofiles``."""
         return AssignedDiskProfilesService(self._connection, f"{self._path}/diskprofiles")
@@ -14572,6 +14937,23 @@ class StorageDomainContentDiskService(Service):
         """
         spec = _StorageDomainContentDiskService_get
         return self._invoke(spec, (filter, follow), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _StorageDomainContentDiskService_get = Method(
@@ -14733,6 +15115,23 @@ class StorageDomainDiskService(MeasurableService):
         """
         spec = _StorageDomainDiskService_update
         return self._invoke(spec, (disk,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def permissions_service(self):
         """The ``AssignedPermissionsService`` at ``permissions``."""
@@ -15088,6 +15487,23 @@ class StorageDomainTemplateService(Service):
         spec = _StorageDomainTemplateService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Template``.
+
+        ``condition`` is one of:
+
+        - a ``types.TemplateStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Template`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def disks_service(self):
         """The ``StorageDomainContentDisksService`` at ``disks``."""
         return StorageDomainContentDisksService(self._connection, f"{self._path}/disks")
@@ -15263,6 +15679,23 @@ class StorageDomainVmService(Service):
         """
         spec = _StorageDomainVmService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Vm``.
+
+        ``condition`` is one of:
+
+        - a ``types.VmStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Vm`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def disk_attachments_service(self):
         """The ``StorageDomainVmDiskAttachmentsService`` at ``diskattachments``."""
@@ -17013,6 +17446,23 @@ class TemplateService(Service):
         spec = _TemplateService_update
         return self._invoke(spec, (template, async_), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Template``.
+
+        ``condition`` is one of:
+
+        - a ``types.TemplateStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Template`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def cdroms_service(self):
         """The ``TemplateCdromsService`` at ``cdroms``."""
         return TemplateCdromsService(self._connection, f"{self._path}/cdroms")
@@ -17248,6 +17698,23 @@ class TemplateDiskService(Service):
         """
         spec = _TemplateDiskService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _TemplateDiskService_copy = Method(
@@ -18549,6 +19016,23 @@ class VirtualFunctionAllowedNetworkService(Service):
         spec = _VirtualFunctionAllowedNetworkService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Network``.
+
+        ``condition`` is one of:
+
+        - a ``types.NetworkStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Network`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
 
 _VirtualFunctionAllowedNetworkService_get = Method(
     "get",
@@ -19045,6 +19529,23 @@ class VmService(MeasurableService):
         """
         spec = _VmService_update
         return self._invoke(spec, (vm, async_, next_run), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Vm``.
+
+        ``condition`` is one of:
+
+        - a ``types.VmStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Vm`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def affinity_labels_service(self):
         """The ``AssignedAffinityLabelsService`` at ``affinitylabels``."""
@@ -19571,6 +20072,23 @@ class VmBackupService(Service):
         spec = _VmBackupService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Backup``.
+
+        ``condition`` is one of:
+
+        - a ``types.BackupPhase``, the ``phase`` wanted, or several (any of them);
+        - a callable taking the ``Backup`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def disks_service(self):
         """The ``VmBackupDisksService`` at ``disks``."""
         return VmBackupDisksService(self._connection, f"{self._path}/disks")
@@ -19611,6 +20129,23 @@ class VmBackupDiskService(Service):
         """
         spec = _VmBackupDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _VmBackupDiskService_get = Method(
@@ -19892,6 +20427,23 @@ class VmCheckpointService(Service):
         spec = _VmCheckpointService_remove
         return self._invoke(spec, (async_,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Checkpoint``.
+
+        ``condition`` is one of:
+
+        - a ``types.CheckpointState``, the ``state`` wanted, or several (any of them);
+        - a callable taking the ``Checkpoint`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
     def disks_service(self):
         """The ``VmCheckpointDisksService`` at ``disks``."""
         return VmCheckpointDisksService(self._connection, f"{self._path}/disks")
@@ -19933,6 +20485,23 @@ class VmCheckpointDiskService(Service):
         """
         spec = _VmCheckpointDiskService_get
         return self._invoke(spec, (follow,), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
 
 _VmCheckpointDiskService_get = Method(
@@ -20138,6 +20707,23 @@ class VmDiskService(MeasurableService):
         """
         spec = _VmDiskService_update
         return self._invoke(spec, (disk, async_), headers, query, wait, kwargs)
+
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Disk``.
+
+        ``condition`` is one of:
+
+        - a ``types.DiskStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Disk`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
 
     def permissions_service(self):
         """The ``AssignedPermissionsService`` at ``permissions``."""

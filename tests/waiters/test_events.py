@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 
 import ovirtsdk4
-from ovirtsdk4 import events, waiters
+from ovirtsdk4 import waiters
 
 
 @pytest.fixture
@@ -35,20 +35,20 @@ def event_requests(sim, start):
 
 def test_from_the_start_in_id_order(sim, events_service):
     every = sorted(int(e.id) for e in events_service.list())
-    stream = events.follow(events_service, since=0, poll=0.01)
+    stream = events_service.follow(since=0, poll=0.01)
     assert ids(stream, len(every)) == every
     assert stream.last_id == every[-1]
 
 
 def test_since_none_starts_after_the_newest(sim, events_service):
     add_events(sim, 3)
-    stream = events.follow(events_service, poll=0.01)
+    stream = events_service.follow(poll=0.01)
     new = add_events(sim, 2)
     assert ids(stream, 2) == new
 
 
 def test_new_events_while_following(sim, events_service):
-    stream = events.follow(events_service, poll=0.02)
+    stream = events_service.follow(poll=0.02)
     timers = [threading.Timer(0.05 * i, add_events, (sim, 2)) for i in (1, 2, 3)]
     for timer in timers:
         timer.start()
@@ -63,10 +63,10 @@ def test_new_events_while_following(sim, events_service):
 def test_resume_from_the_last_id(sim, events_service):
     start = sim.engine.add_event("mark").id
     new = add_events(sim, 10)
-    first = events.follow(events_service, since=start, poll=0.01)
+    first = events_service.follow(since=start, poll=0.01)
     assert ids(first, 4) == new[:4]
     # A new iterator, as after a restart of the program that saved last_id.
-    second = events.follow(events_service, since=first.last_id, poll=0.01)
+    second = events_service.follow(since=first.last_id, poll=0.01)
     more = add_events(sim, 2)
     assert ids(second, 8) == new[4:] + more
 
@@ -75,7 +75,7 @@ def test_a_backlog_larger_than_a_page(sim, events_service):
     start = sim.engine.add_event("mark").id
     new = add_events(sim, 23)
     before = len(sim.server.requests)
-    stream = events.follow(events_service, since=start, poll=0.01, page=5)
+    stream = events_service.follow(since=start, poll=0.01, page=5)
     assert ids(stream, 23) == new
     asked = event_requests(sim, before)
     # The newest page was full: the ids were listed, then every event fetched oldest first.
@@ -91,7 +91,7 @@ def test_a_backlog_larger_than_a_page(sim, events_service):
 def test_exactly_a_page(sim, events_service):
     start = sim.engine.add_event("mark").id
     new = add_events(sim, 5)
-    stream = events.follow(events_service, since=start, poll=0.01, page=5)
+    stream = events_service.follow(since=start, poll=0.01, page=5)
     assert ids(stream, 5) == new
     more = add_events(sim, 1)
     assert ids(stream, 1) == more
@@ -105,8 +105,8 @@ def test_search(sim, events_service):
         add_events(sim, 2)
         wanted += add_events(sim, 1, correlation_id=cid)
     for page in (100, 2):
-        stream = events.follow(
-            events_service, since=start, search=f"correlation_id={cid}", poll=0.01, page=page
+        stream = events_service.follow(
+            since=start, search=f"correlation_id={cid}", poll=0.01, page=page
         )
         assert ids(stream, 4) == wanted
 
@@ -122,12 +122,12 @@ def test_search(sim, events_service):
 )
 def test_bad_arguments(events_service, bad, match):
     with pytest.raises(ovirtsdk4.Error, match=match):
-        events.follow(events_service, **bad)
+        events_service.follow(**bad)
 
 
 def test_stop_ends_the_iteration_during_a_pause(sim, events_service):
     stop = threading.Event()
-    stream = events.follow(events_service, poll=30, stop=stop)
+    stream = events_service.follow(poll=30, stop=stop)
     new = add_events(sim, 2)
     timer = threading.Timer(0.1, stop.set)
     timer.start()

@@ -6,7 +6,7 @@ import time
 import pytest
 
 import ovirtsdk4
-from ovirtsdk4 import types, waiters
+from ovirtsdk4 import services, types, waiters
 from ovirtsdk4.backoff import Backoff
 from ovirtsdk4.waiters import (
     REMOVED,
@@ -32,20 +32,20 @@ def later(seconds, function, *args):
 def test_start_then_up(down_vm):
     down_vm.start()
     assert down_vm.get().status == VS.POWERING_UP
-    vm = waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=QUICK)
+    vm = down_vm.wait_for(VS.UP, timeout=10, backoff=QUICK)
     assert isinstance(vm, types.Vm)
     assert vm.status == VS.UP
 
 
 def test_any_of_several_states(down_vm):
     down_vm.start()
-    vm = waiters.wait_for(down_vm, {VS.UP, VS.PAUSED}, timeout=10, backoff=QUICK)
+    vm = down_vm.wait_for({VS.UP, VS.PAUSED}, timeout=10, backoff=QUICK)
     assert vm.status == VS.UP
 
 
 def test_a_state_already_there_takes_one_poll(sim, down_vm):
     before = sim.engine.requests_served
-    vm = waiters.wait_for(down_vm, VS.DOWN, timeout=10, backoff=QUICK)
+    vm = down_vm.wait_for(VS.DOWN, timeout=10, backoff=QUICK)
     assert vm.status == VS.DOWN
     assert sim.engine.requests_served == before + 1
 
@@ -58,14 +58,14 @@ def test_callable_condition(down_vm):
         seen.append(vm.status)
         return vm.status == VS.UP and vm.host is not None
 
-    vm = waiters.wait_for(down_vm, up_with_host, timeout=10, backoff=QUICK)
+    vm = down_vm.wait_for(up_with_host, timeout=10, backoff=QUICK)
     assert vm.host is not None
     assert seen[0] == VS.POWERING_UP and seen[-1] == VS.UP
 
 
 def test_timeout_carries_the_last_object(down_vm):
     with pytest.raises(WaitTimeoutError) as caught:
-        waiters.wait_for(down_vm, VS.UP, timeout=0.2, backoff=QUICK)
+        down_vm.wait_for(VS.UP, timeout=0.2, backoff=QUICK)
     error = caught.value
     assert isinstance(error, ovirtsdk4.TimeoutError) and isinstance(error, ovirtsdk4.Error)
     assert isinstance(error.last, types.Vm) and error.last.status == VS.DOWN
@@ -84,7 +84,7 @@ def test_deadline_last_poll_at_it_and_no_sleep_past_it(down_vm):
 
     start = time.monotonic()
     with pytest.raises(WaitTimeoutError):
-        waiters.wait_for(down_vm, never, timeout=0.3, backoff=slow)
+        down_vm.wait_for(never, timeout=0.3, backoff=slow)
     ended = time.monotonic()
     assert len(polls) == 3  # at 0, after 0.05 s, and at the deadline
     assert polls[-1] >= start + 0.3
@@ -93,8 +93,8 @@ def test_deadline_last_poll_at_it_and_no_sleep_past_it(down_vm):
 
 def test_zero_timeout_polls_once(down_vm):
     with pytest.raises(WaitTimeoutError):
-        waiters.wait_for(down_vm, VS.UP, timeout=0, backoff=QUICK)
-    assert waiters.wait_for(down_vm, VS.DOWN, timeout=0).status == VS.DOWN
+        down_vm.wait_for(VS.UP, timeout=0, backoff=QUICK)
+    assert down_vm.wait_for(VS.DOWN, timeout=0).status == VS.DOWN
 
 
 def test_failed_start_fails_fast(sim, down_vm):
@@ -104,7 +104,7 @@ def test_failed_start_fails_fast(sim, down_vm):
         sim.engine.transition(vm, VS.POWERING_UP, VS.DOWN)
     start = time.monotonic()
     with pytest.raises(StateUnreachableError) as caught:
-        waiters.wait_for(down_vm, VS.UP, timeout=30, backoff=QUICK)
+        down_vm.wait_for(VS.UP, timeout=30, backoff=QUICK)
     assert time.monotonic() - start < 10
     error = caught.value
     assert error.state == VS.DOWN and error.last.status == VS.DOWN
@@ -115,7 +115,7 @@ def test_settled_state_without_a_transition_is_awaited(sim, down_vm):
     # Down at first (the start not yet applied) is no failure: only down after a transition is.
     timer = later(0.1, down_vm.start)
     try:
-        vm = waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=QUICK)
+        vm = down_vm.wait_for(VS.UP, timeout=10, backoff=QUICK)
     finally:
         timer.join()
     assert vm.status == VS.UP
@@ -123,12 +123,12 @@ def test_settled_state_without_a_transition_is_awaited(sim, down_vm):
 
 def test_shutdown_ignored_by_the_guest(sim, down_vm):
     down_vm.start()
-    waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=QUICK)
+    down_vm.wait_for(VS.UP, timeout=10, backoff=QUICK)
     vm = stored(sim, down_vm)
     with sim.engine.lock:
         sim.engine.transition(vm, VS.POWERING_DOWN, VS.UP)
     with pytest.raises(StateUnreachableError, match="up after powering_down"):
-        waiters.wait_for(down_vm, VS.DOWN, timeout=30, backoff=QUICK)
+        down_vm.wait_for(VS.DOWN, timeout=30, backoff=QUICK)
 
 
 def test_illegal_disk_fails_at_once(sim, connection):
@@ -161,7 +161,7 @@ def test_removed_while_waiting(vms, down_vm):
     timer = later(0.1, down_vm.remove)
     try:
         with pytest.raises(ObjectRemovedError) as caught:
-            waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=QUICK)
+            down_vm.wait_for(VS.UP, timeout=10, backoff=QUICK)
     finally:
         timer.join()
     error = caught.value
@@ -173,16 +173,16 @@ def test_removed_while_waiting(vms, down_vm):
 def test_wait_for_removal(down_vm):
     timer = later(0.1, down_vm.remove)
     try:
-        assert waiters.wait_for(down_vm, REMOVED, timeout=10, backoff=QUICK) is None
+        assert down_vm.wait_for(REMOVED, timeout=10, backoff=QUICK) is None
     finally:
         timer.join()
     # Already gone: at once.
-    assert waiters.wait_for(down_vm, REMOVED, timeout=0) is None
+    assert down_vm.wait_for(REMOVED, timeout=0) is None
 
 
 def test_removal_timeout(down_vm):
     with pytest.raises(WaitTimeoutError, match="to be removed") as caught:
-        waiters.wait_for(down_vm, REMOVED, timeout=0.1, backoff=QUICK)
+        down_vm.wait_for(REMOVED, timeout=0.1, backoff=QUICK)
     assert caught.value.last.status == VS.DOWN
 
 
@@ -204,14 +204,14 @@ def test_a_gone_object_never_seen(vms):
 )
 def test_bad_conditions(down_vm, condition):
     with pytest.raises(TypeError, match="condition must be"):
-        waiters.wait_for(down_vm, condition, timeout=1)
+        down_vm.wait_for(condition, timeout=1)
 
 
 def test_status_of_another_type(down_vm):
     with pytest.raises(TypeError, match="VmStatus: it can't reach ok"):
-        waiters.wait_for(down_vm, DS.OK, timeout=1, backoff=QUICK)
+        down_vm.wait_for(DS.OK, timeout=1, backoff=QUICK)
     with pytest.raises(TypeError, match="has no 'phase'"):
-        waiters.wait_for(down_vm, types.ImageTransferPhase.TRANSFERRING, timeout=1)
+        down_vm.wait_for(types.ImageTransferPhase.TRANSFERRING, timeout=1)
 
 
 def test_other_errors_pass_through(sim):
@@ -266,37 +266,18 @@ def test_lifecycles_are_consistent():
 
 
 def test_lifecycles_follow_the_generator_rule(api_model):
-    """The rule the generated ``wait_for`` methods follow: a struct that a ``get`` returns,
-    with an enum member named after the struct or its nearest base (``<Name>Status``,
-    ``<Name>Phase``, ``<Name>State``), has a lifecycle for that enum, on that member."""
-    structs = {s.name: s for s in api_model.structs}
-    returned = {
-        m.returned.type_name
-        for service in api_model.services
-        for m in service.methods
-        if m.kind == "get" and m.returned is not None
-    }
+    """The services the generator gives ``wait_for`` (those whose ``get`` returns a struct with
+    a status, codegen's ``Watched``) have it, the others not; every status they poll has a
+    lifecycle, on that member, and no lifecycle is for another enum."""
+    watched = {s.name: s.watched for s in api_model.services if s.watched is not None}
+    for name in api_model.service_names:
+        assert hasattr(getattr(services, name), "wait_for") == (name in watched), name
     found = {}
-    for name in sorted(returned & set(structs)):
-        member = status_member(structs, structs[name])
-        if member is not None:
-            found.setdefault(member.type_name, set()).add(member.python_name)
+    for status in watched.values():
+        found.setdefault(status.enum, set()).add(status.member)
     assert {k.__name__ for k in waiters.LIFECYCLES} == set(found)
     for kind, lifecycle in waiters.LIFECYCLES.items():
         assert found[kind.__name__] == {lifecycle.member}, kind
-
-
-def status_member(structs, struct):
-    owner = struct
-    while owner is not None:
-        for member in struct.members:
-            if member.kind == "enum" and not member.is_list:
-                if member.type_name in {
-                    f"{owner.name}{word}" for word in ("Status", "Phase", "State")
-                }:
-                    return member
-        owner = structs.get(owner.base) if owner.base else None
-    return None
 
 
 def test_backoff_grows_to_its_cap_with_jitter():
@@ -319,7 +300,7 @@ def test_a_settled_state_for_a_moment_is_no_failure(sim, down_vm):
     # A cold reboot: powering_down, down for a moment, then up again. The poll that sees down
     # is followed by one that sees up: one sighting is not a verdict.
     down_vm.start()
-    waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=QUICK)
+    down_vm.wait_for(VS.UP, timeout=10, backoff=QUICK)
     engine = sim.engine
     with engine.lock:
         engine.transition(
@@ -329,7 +310,7 @@ def test_a_settled_state_for_a_moment_is_no_failure(sim, down_vm):
             then=lambda vm: engine.transition(vm, None, VS.UP),
         )
     steady = Backoff(initial=0.1, factor=1.0, maximum=0.1, jitter=0.0)
-    assert waiters.wait_for(down_vm, VS.UP, timeout=10, backoff=steady).status == VS.UP
+    assert down_vm.wait_for(VS.UP, timeout=10, backoff=steady).status == VS.UP
 
 
 def test_states_a_flow_passes_through(sim, connection):

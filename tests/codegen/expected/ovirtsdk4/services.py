@@ -89,6 +89,23 @@ class WidgetService(Service):
         spec = _WidgetService_update
         return self._invoke(spec, (widget,), headers, query, wait, kwargs)
 
+    def wait_for(self, condition, *, timeout=600.0, backoff=None):
+        """Poll ``get()`` until ``condition`` holds; return the ``Widget``.
+
+        ``condition`` is one of:
+
+        - a ``types.WidgetStatus``, the ``status`` wanted, or several (any of them);
+        - a callable taking the ``Widget`` and returning true when done;
+        - ``waiters.REMOVED``: wait until the GET answers 404, then return ``None``.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, ``StateUnreachableError`` when
+        the wanted status can't come any more, ``ObjectRemovedError`` when the object is
+        removed while waiting for a status; ``backoff`` paces the polls (see
+        ``ovirtsdk4.waiters.wait_for``). (Not in the official SDK.)"""
+        from ovirtsdk4 import waiters
+
+        return waiters.wait_for(self, condition, timeout=timeout, backoff=backoff)
+
 
 _WidgetService_get = Method(
     "get",

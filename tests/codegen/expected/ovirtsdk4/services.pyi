@@ -6,16 +6,20 @@
 # ruff: noqa: E501 - a result type or a locator is one line, however long its model names
 
 import builtins
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Literal, overload
 
 from typing_extensions import Never
 
 from ovirtsdk4 import types
 from ovirtsdk4._bases import List
+from ovirtsdk4.backoff import Backoff
 from ovirtsdk4.error import Error as Error
+from ovirtsdk4.events import EventStream
 from ovirtsdk4.service import Future
 from ovirtsdk4.service import Service as Service
+from ovirtsdk4.waiters import Removed
 from ovirtsdk4.writer import Writer as Writer
 
 __all__ = [
@@ -153,6 +157,11 @@ class WidgetService(Service):
         wait: bool = True,
         **kwargs: Never,
     ) -> types.Widget | Future[types.Widget]: ...
+
+    @overload
+    def wait_for(self, condition: Removed, *, timeout: float | None = 600.0, backoff: Backoff | None = None) -> None: ...
+    @overload
+    def wait_for(self, condition: types.WidgetStatus | Iterable[types.WidgetStatus] | Callable[[types.Widget], object], *, timeout: float | None = 600.0, backoff: Backoff | None = None) -> types.Widget: ...
 
 
 class WidgetsService(Service):
