@@ -17,9 +17,14 @@ from ovirtsdk4.error import (
     AuthError,
     ConnectionError,
     Error,
+    JobFailedError,
     NotFoundError,
+    ObjectRemovedError,
     ReplyTooLargeError,
+    StateUnreachableError,
     TimeoutError,
+    WaitError,
+    WaitTimeoutError,
     XmlError,
     XmlValueError,
 )
@@ -32,12 +37,18 @@ __all__ = [
     "ConnectionBuilder",
     "ConnectionError",
     "Error",
+    "JobFailedError",
     "List",
     "NotFoundError",
+    "ObjectRemovedError",
     "ReplyTooLargeError",
     "Response",
+    "RetryPolicy",
+    "StateUnreachableError",
     "Struct",
     "TimeoutError",
+    "WaitError",
+    "WaitTimeoutError",
     "XmlError",
     "XmlValueError",
     "get_version",
@@ -51,6 +62,16 @@ __all__ = [
     "writers",
     "xml",
 ]
+
+
+def __getattr__(name):
+    # RetryPolicy is imported on first use: its module costs dataclasses, which the package
+    # does not otherwise import.
+    if name == "RetryPolicy":
+        from ovirtsdk4.retries import RetryPolicy
+
+        return RetryPolicy
+    raise AttributeError(f"module 'ovirtsdk4' has no attribute {name!r}")
 
 
 def get_version():

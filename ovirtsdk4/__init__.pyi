@@ -16,12 +16,18 @@ from ovirtsdk4._connection import ConnectionBuilder as ConnectionBuilder
 from ovirtsdk4.error import AuthError as AuthError
 from ovirtsdk4.error import ConnectionError as ConnectionError
 from ovirtsdk4.error import Error as Error
+from ovirtsdk4.error import JobFailedError as JobFailedError
 from ovirtsdk4.error import NotFoundError as NotFoundError
+from ovirtsdk4.error import ObjectRemovedError as ObjectRemovedError
 from ovirtsdk4.error import ReplyTooLargeError as ReplyTooLargeError
+from ovirtsdk4.error import StateUnreachableError as StateUnreachableError
 from ovirtsdk4.error import TimeoutError as TimeoutError
+from ovirtsdk4.error import WaitError as WaitError
+from ovirtsdk4.error import WaitTimeoutError as WaitTimeoutError
 from ovirtsdk4.error import XmlError as XmlError
 from ovirtsdk4.error import XmlValueError as XmlValueError
 from ovirtsdk4.http import Response as Response
+from ovirtsdk4.retries import RetryPolicy as RetryPolicy
 
 __all__ = [
     "AuthError",
@@ -29,12 +35,18 @@ __all__ = [
     "ConnectionBuilder",
     "ConnectionError",
     "Error",
+    "JobFailedError",
     "List",
     "NotFoundError",
+    "ObjectRemovedError",
     "ReplyTooLargeError",
     "Response",
+    "RetryPolicy",
+    "StateUnreachableError",
     "Struct",
     "TimeoutError",
+    "WaitError",
+    "WaitTimeoutError",
     "XmlError",
     "XmlValueError",
     "get_version",

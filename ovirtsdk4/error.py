@@ -8,24 +8,34 @@
         ├── ReplyTooLargeError a reply body (decoded) larger than the connection's
         │                      max_reply_size
         ├── TimeoutError       the request or the connection timed out
+        ├── WaitError          a wait of ovirtsdk4.waiters ended without its outcome
+        │   ├── WaitTimeoutError       the timeout passed (also a TimeoutError)
+        │   ├── StateUnreachableError  the wanted state cannot come any more
+        │   ├── ObjectRemovedError     the object was removed (also a NotFoundError)
+        │   └── JobFailedError         a job of the correlation id failed
         └── XmlError           a document that is not well-formed XML, is truncated,
             │                  is too deep or too large, or has the wrong shape
             └── XmlValueError  a value in a document that is not of its type (also a
                                ValueError, as the official SDK raises for those)
 
 ``ConnectionError`` and ``TimeoutError`` deliberately shadow the built-ins of the
-same name and do not derive from them, as in the official SDK. ``ReplyTooLargeError``
-and ``XmlError`` are additions of ours; ``XmlError`` also carries ``line`` and ``column``
-when libxml2 gives them.
+same name and do not derive from them, as in the official SDK. ``ReplyTooLargeError``,
+``XmlError`` and the wait errors are additions of ours; ``XmlError`` also carries ``line``
+and ``column`` when libxml2 gives them.
 """
 
 __all__ = [
     "AuthError",
     "ConnectionError",
     "Error",
+    "JobFailedError",
     "NotFoundError",
+    "ObjectRemovedError",
     "ReplyTooLargeError",
+    "StateUnreachableError",
     "TimeoutError",
+    "WaitError",
+    "WaitTimeoutError",
     "XmlError",
     "XmlValueError",
 ]
@@ -69,6 +79,43 @@ class ReplyTooLargeError(Error):
 
 class TimeoutError(Error):  # noqa: A001 - shadows the built-in on purpose (API.md E-1)
     """The operation did not finish in time."""
+
+
+class WaitError(Error):
+    """A wait ended without the wanted outcome. ``last`` is the last object seen (``None``
+    when none was); for ``waiters.wait_for_all``, the list of the last objects, in order."""
+
+    def __init__(self, message, last=None):
+        super().__init__(message)
+        self.last = last
+
+
+class WaitTimeoutError(WaitError, TimeoutError):
+    """The timeout passed before the wanted state came."""
+
+
+class StateUnreachableError(WaitError):
+    """The object reached a state from which the wanted one cannot come without another
+    action: a failed state, or a settled one after a transition. ``state`` is that state."""
+
+    def __init__(self, message, last=None, state=None):
+        super().__init__(message, last)
+        self.state = state
+
+
+class ObjectRemovedError(WaitError, NotFoundError):
+    """The object was removed (the GET answered 404) while a state was awaited."""
+
+
+class JobFailedError(WaitError):
+    """A job of the correlation id ended without success (``failed``, ``aborted``, or
+    ``unknown``: the engine lost track of it). ``last`` is that job, ``steps`` its steps that
+    failed (innermost last; maybe empty) and ``jobs`` every job of the correlation id."""
+
+    def __init__(self, message, last, steps, jobs):
+        super().__init__(message, last)
+        self.steps = steps
+        self.jobs = jobs
 
 
 class XmlError(Error):

@@ -43,7 +43,15 @@ from typing import Any, Final, Union
 
 from ovirtsdk4 import types
 from ovirtsdk4.backoff import Backoff, Deadline
-from ovirtsdk4.error import Error, NotFoundError, TimeoutError
+from ovirtsdk4.error import (
+    Error,
+    JobFailedError,
+    NotFoundError,
+    ObjectRemovedError,
+    StateUnreachableError,
+    WaitError,
+    WaitTimeoutError,
+)
 
 __all__ = [
     "DEFAULT_BACKOFF",
@@ -62,49 +70,6 @@ __all__ = [
     "wait_for_all",
     "wait_for_jobs",
 ]
-
-
-class WaitError(Error):
-    """A wait ended without the wanted outcome. ``last`` is the last object seen (``None``
-    when none was); for :func:`wait_for_all`, the list of the last objects, in order."""
-
-    def __init__(self, message: str, last: Any = None) -> None:
-        super().__init__(message)
-        self.last = last
-
-
-class WaitTimeoutError(WaitError, TimeoutError):
-    """The timeout passed before the wanted state came."""
-
-
-class StateUnreachableError(WaitError):
-    """The object reached a state from which the wanted one cannot come without another
-    action: a failed state, or a settled one after a transition. ``state`` is that state."""
-
-    def __init__(self, message: str, last: Any = None, state: enum.Enum | None = None) -> None:
-        super().__init__(message, last)
-        self.state = state
-
-
-class ObjectRemovedError(WaitError, NotFoundError):
-    """The object was removed (the GET answered 404) while a state was awaited."""
-
-
-class JobFailedError(WaitError):
-    """A job of the correlation id ended without success (``failed``, ``aborted``, or
-    ``unknown``: the engine lost track of it). ``last`` is that job, ``steps`` its steps that
-    failed (innermost last; maybe empty) and ``jobs`` every job of the correlation id."""
-
-    def __init__(
-        self,
-        message: str,
-        last: types.Job,
-        steps: list[types.Step],
-        jobs: list[types.Job],
-    ) -> None:
-        super().__init__(message, last)
-        self.steps = steps
-        self.jobs = jobs
 
 
 class Removed:
