@@ -120,7 +120,8 @@ def raw_multi(url, ca_file, n):
                 if not queued:
                     break
             if remaining:
-                multi.select(1.0)
+                timeout = multi.timeout()
+                multi.select(1.0 if timeout < 0 else min(timeout, 1000) / 1000.0)
         for buffer in buffers:
             buffer.getvalue()
 

@@ -553,6 +553,12 @@ _IDLE_EXIT = 10.0  # seconds without any work after which the transport thread e
 # starts within _TICK seconds; streams are started at once (see Transport._hurry).
 _TICK = 0.01
 _WATCH = 0.5
+# libcurl's POLL_IN, POLL_OUT and POLL_INOUT as epoll masks (POLL_NONE, POLL_REMOVE: none).
+_EPOLL_MASKS = {
+    pycurl.POLL_IN: select.EPOLLIN,
+    pycurl.POLL_OUT: select.EPOLLOUT,
+    pycurl.POLL_INOUT: select.EPOLLIN | select.EPOLLOUT,
+}
 
 
 class Transport:
@@ -1245,12 +1251,15 @@ class Transport:
         info_read = self._multi.info_read
         backlog = self._backlog
         while True:
-            self._finish_backlog()
+            if backlog:
+                self._finish_backlog()
             queued, ok, failed = info_read()
-            # libcurl reports each finished handle once: keep it until it is dealt with.
-            backlog.extend((curl, None, None) for curl in ok)
-            backlog.extend(failed)
-            self._finish_backlog()
+            if ok or failed:
+                # libcurl reports each finished handle once: keep it until it is dealt with.
+                for curl in ok:
+                    backlog.append((curl, None, None))
+                backlog.extend(failed)
+                self._finish_backlog()
             if not queued:
                 return
 
@@ -1425,15 +1434,11 @@ class Transport:
         # and adds it again at the start of the next, and does the same with the socket of
         # its own wake-up pair: rather than two epoll_ctl calls each time, a removed fd stays
         # registered ("parked") until it signals something or libcurl wants it again.
-        if what == pycurl.POLL_REMOVE or what == pycurl.POLL_NONE:
+        mask = _EPOLL_MASKS.get(what)
+        if not mask:  # POLL_REMOVE, POLL_NONE
             if fd in self._fds:
                 self._parked.add(fd)
             return
-        mask = 0
-        if what & pycurl.POLL_IN:
-            mask |= select.EPOLLIN
-        if what & pycurl.POLL_OUT:
-            mask |= select.EPOLLOUT
         old = self._fds.get(fd)
         if fd in self._parked:
             self._parked.discard(fd)
