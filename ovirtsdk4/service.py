@@ -312,14 +312,18 @@ _FIRST_READ = 1 << 16
 
 
 def _read_collected_once(cursor):
-    """``Reader.read(cursor)``, with the objects it makes collected once rather than twice.
+    """``Reader.read(cursor)``, with the objects it makes moved to the oldest generation of
+    the collector without being walked.
 
-    The reader pauses the collector (docs/differences.md R8); once it runs again, its first
-    pass walks every object the read made (the young generation), and a generation-1 pass
-    walks them all again soon after, in the caller's code, before they reach the oldest
-    generation. When the read made more objects than a generation-1 cycle would hold, they
-    are collected once, as generation 1, here: the same cost now, and no second pass later.
-    Nothing is frozen: cycles among them are found as before (docs/transport.md)."""
+    The reader pauses the collector (docs/differences.md R8); once it ran again, its first
+    pass walked every object the read made (the young generation), and a generation-1 pass
+    walked them all again soon after, in the caller's code, before they reached the oldest
+    generation. When the read made more objects than a generation-1 cycle holds, they are
+    moved there at once: ``gc.freeze()`` then ``gc.unfreeze()`` (two list splices; nothing
+    stays frozen), so that only full collections walk them, as they walk every old object,
+    and cycles among them are found there as before. If the program froze objects itself
+    (``gc.get_freeze_count()``), unfreezing would release those too: the new objects are then
+    collected once, as generation 1, instead (docs/transport.md)."""
     collecting = gc.isenabled()
     large = False
     try:
@@ -330,9 +334,19 @@ def _read_collected_once(cursor):
         return result
     finally:
         if collecting:
-            gc.enable()  # first: an exception a signal handler raises must not leave it off
-            if large:
-                gc.collect(1)
+            # Still paused, so that no thread's allocation starts the young pass meanwhile;
+            # each finally runs even when a signal handler's exception cuts in.
+            try:
+                if large:
+                    if gc.get_freeze_count():
+                        gc.collect(1)
+                    else:
+                        try:
+                            gc.freeze()
+                        finally:
+                            gc.unfreeze()
+            finally:
+                gc.enable()
 
 
 class _Resumed:

@@ -1,6 +1,7 @@
-"""``list()`` collects the objects it reads once, as generation 1, when there are many of them
-(docs/transport.md): no generation-1 pass over them is left for the caller's code, the
-collector is on afterwards, and cycles made with them are still collected."""
+"""``list()`` puts the objects it reads in the collector's oldest generation without walking
+them when there are many (docs/transport.md): no young or generation-1 pass over them, nothing
+left frozen, the collector on afterwards, objects the program froze itself left frozen, and
+cycles made with the listed objects still collected."""
 
 import gc
 import weakref
@@ -14,28 +15,57 @@ def _in_generation(obj, generation):
 
 
 def _list(engine, connection, count):
+    """The list of ``count`` VMs, and the generations of the collections during list()."""
     body = vms_document(count)
     engine.api = lambda request: xml(body)
     vms = connection.system_service().vms_service()
     vms.list()  # warm: the connection, the reader
     gc.collect()
-    return vms.list()
+    passes = []
+
+    def callback(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(callback)
+    try:
+        listed = vms.list()
+    finally:
+        gc.callbacks.remove(callback)
+    return listed, passes
 
 
-def test_a_large_list_is_collected_once_as_generation_1(engine, connection):
-    listed = _list(engine, connection, 20_000)
+def test_a_large_list_lands_in_the_oldest_generation(engine, connection):
+    listed, passes = _list(engine, connection, 20_000)
     assert len(listed) == 20_000
     assert gc.isenabled()
-    # Collected as generation 1 inside list(): in the oldest generation already, so no
-    # generation-1 pass of the caller's code walks them again (left to the collector, a
-    # young pass would have put them in generation 1, to be walked there once more).
+    assert gc.get_freeze_count() == 0
+    # In the oldest generation already, so no young or generation-1 pass of the caller's
+    # code walks them (left to the collector, a young pass would have put them in
+    # generation 1, to be walked there once more); and no pass walked them inside list().
     for vm in (listed[0], listed[-1]):
         assert _in_generation(vm, 2)
         assert not _in_generation(vm, 1)
+    assert 1 not in passes and 2 not in passes, passes
+
+
+def test_objects_the_program_froze_stay_frozen(engine, connection):
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        listed, passes = _list(engine, connection, 20_000)
+        # Frozen objects may die meanwhile (a few), but none was unfrozen...
+        assert gc.get_freeze_count() > frozen - 1000 > 0
+        # ...and the new objects were collected once, as generation 1, instead.
+        assert 1 in passes, passes
+        assert _in_generation(listed[0], 2)
+    finally:
+        gc.unfreeze()
 
 
 def test_a_small_list_is_left_to_the_collector(engine, connection):
-    listed = _list(engine, connection, 3)
+    listed, _ = _list(engine, connection, 3)
     assert len(listed) == 3
     assert gc.isenabled()
     assert not _in_generation(listed[0], 2)
