@@ -1106,13 +1106,7 @@ class Transport:
         driver is about to block (its poll, the end of its turn) rather than at once: the two
         threads then run Python code in turn, and neither wakes only to find the GIL taken
         and sleep again (measured: most of the system calls a main-thread request added)."""
-        later = self._wake_later
-        while True:
-            try:
-                lock = later.pop()
-            except IndexError:
-                return
-            lock.release()
+        _release_all(self._wake_later)
 
     def _wake(self):
         try:
@@ -1494,13 +1488,26 @@ def _serve(ref):
             return
         try:
             seconds = transport._run_slice(state)
-        finally:
+        except BaseException:
             transport._flush_wakes()
+            raise
         nudge = transport._nudge
+        later = transport._wake_later
         del transport
+        _release_all(later)  # as late as can be: the next thing is to sleep
         if seconds is None:
             return
         nudge.wait(seconds)
+
+
+def _release_all(locks):
+    """Release and forget every lock in the list ``locks`` (see Transport._flush_wakes)."""
+    while locks:
+        try:
+            lock = locks.pop()
+        except IndexError:  # another thread emptied it meanwhile
+            return
+        lock.release()
 
 
 def _weak(method):
