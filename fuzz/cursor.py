@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz target: the cursor (``ovirtsdk4._xml.core.Cursor`` as ``ovirtsdk4.xml.XmlReader``).
 
 Input: 3 control bytes, then the document. The control bytes choose how the document is fed

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz target: the generated readers (``Reader.read``, ``Reader.iterate``, ``codec``).
 
 Input: 2 control bytes, then the document. The first chooses the entry point: ``Reader.read``

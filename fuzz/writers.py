@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz target: the emitter and the generated writers (``Writer.write``, ``XmlWriter``).
 
 Input: the first byte chooses between two modes; the rest feeds ``atheris.FuzzedDataProvider``.
