@@ -20,6 +20,15 @@ Run from the repository root::
 
 ``--rounds N`` (default 7), ``--requests N`` per round (default 300), ``--list N`` (default 0:
 no list rows; 10000 for the 102 MB list), ``--only ours`` skips the official child.
+
+``--loop KIND N [SCHEME]`` runs N requests of one kind and nothing else (``raw``, ``raw-multi``,
+``parse``, ``get-main``, ``get-other``, ``futures``: 200 at a time), for instruction counts
+that do not depend on the machine's load: the difference of two callgrind runs, N = 800 and
+N = 200, divided by 600, is the count of one request (the start-up cancels out)::
+
+    PYTHONPATH=. valgrind --tool=callgrind --callgrind-out-file=cg.800 \
+        .venv/bin/python bench/request_path.py --loop get-main 800 http
+    callgrind_annotate cg.800 | grep 'PROGRAM TOTALS'
 """
 
 import argparse
@@ -249,6 +258,56 @@ def main():
                 _print(scheme, rows)
 
 
+def loop_main(kind, n, scheme="http"):
+    """``--loop``: ``n`` requests of ``kind`` against a throw-away nginx, untimed."""
+    from ovirtsdk4.testing._tls import make_tls_material
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tls = make_tls_material(os.path.join(tmp, "tls"))
+        lists = {10: os.path.join(tmp, "vms-10.xml")}
+        with open(lists[10], "wb") as f:
+            f.write(corpus.vms_document(10))
+        server = nginx.Nginx(
+            nginx.find_nginx(), os.path.join(tmp, "nginx"), tls.server_cert, tls.server_key, lists
+        )
+        with server:
+            ca_file = str(tls.ca_cert) if scheme == "https" else ""
+            url = server.url(10, scheme)
+            if kind == "raw":
+                run = raw_easy(url + "/vms/123", ca_file, n)
+            elif kind == "raw-multi":
+                run = raw_multi(url + "/vms/123", ca_file, FUTURES)
+            elif kind == "parse":
+                run = parse(nginx.vm_document(), n)
+            else:
+                import ovirtsdk4
+
+                connection = ovirtsdk4.Connection(
+                    url=url, token="x", ca_file=ca_file or None, connections=CONNECTIONS
+                )
+                vm_service = connection.system_service().vms_service().vm_service
+
+                def run():
+                    if kind == "futures":
+                        for _ in range(n // FUTURES):
+                            pending = [vm_service("123").get(wait=False) for _ in range(FUTURES)]
+                            for future in pending:
+                                future.wait()
+                    else:
+                        for _ in range(n):
+                            vm_service("123").get()
+
+            if kind == "raw-multi":
+                for _ in range(n // FUTURES):
+                    run()
+            elif kind == "get-other":
+                thread = threading.Thread(target=run)
+                thread.start()
+                thread.join()
+            else:
+                run()
+
+
 def _print(scheme, rows):
     print(f"\n{scheme}: median per request (per list for list rows)")
     print(f"{'row':<28} {'cpu':>10} {'wall':>10}")
@@ -284,5 +343,7 @@ def _fmt(seconds):
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child_main(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--loop":
+        loop_main(sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])
     else:
         main()
