@@ -114,7 +114,9 @@ class Connection:
     ``https_proxy``/``no_proxy`` environment variables apply), ``ca_certs`` (the trusted
     CA certificates themselves, PEM as ``bytes`` or ``str``, instead of a ``ca_file``) and
     ``max_reply_size`` (the most bytes a reply body may have once decoded, 1 GiB by default;
-    a larger one is stopped while it downloads: ``ovirtsdk4.ReplyTooLargeError``).
+    a larger one is stopped while it downloads: ``ovirtsdk4.ReplyTooLargeError``) and
+    ``retries`` (a ``RetryPolicy``: requests that fail for a passing reason are tried again,
+    see ``ovirtsdk4.retries``; none by default).
     """
 
     def __init__(
@@ -141,6 +143,7 @@ class Connection:
         proxy_url=None,
         ca_certs=None,
         max_reply_size=1 << 30,
+        retries=None,
     ):
         if url is None:
             raise Error("The 'url' parameter is mandatory")
@@ -172,6 +175,17 @@ class Connection:
         self._closed = False  # close() has begun: no more logins
         self._fixed_headers = None  # (token, header pairs), see _make_fixed_headers
         self._system = None
+        if retries is not None:
+            # Imported only for a connection that has a policy (it costs dataclasses).
+            from ovirtsdk4.retries import RetryPolicy
+
+            if not isinstance(retries, RetryPolicy):
+                raise TypeError(
+                    f"The 'retries' parameter must be a RetryPolicy or None, not "
+                    f"'{type(retries).__name__}'"
+                )
+        self._retries = retries
+        self._retry_log = log.debug if log is not None else None
         debug_log = log.debug if debug and log is not None else None
         # pycurl is loaded with the first connection, not with the package.
         from ovirtsdk4._transport import Transport
@@ -273,8 +287,19 @@ class Connection:
         """Start ``request`` and return, as soon as the reply begins, an ``http.Response``
         without body and a file-like object whose ``read(n)`` gives the body while it
         downloads (at most about a megabyte waits in memory). Close it to abandon the rest. A
-        401 gets one new token and one retry, as in ``wait``. (Ours; not in the official SDK.)
+        401 gets one new token and one retry, as in ``wait``; the connection's ``retries``
+        policy applies until the body begins. (Ours; not in the official SDK.)
         """
+        if self._retries is None or failed_auth:
+            return self._stream_once(request, failed_auth)
+        from ovirtsdk4.retries import stream_with_retries
+
+        return stream_with_retries(
+            self._retries, request, lambda attempt: self._stream_once(request), self._retry_log
+        )
+
+    def _stream_once(self, request, failed_auth=False):
+        """One try of ``stream`` (its 401 retry included)."""
         url, headers, body, token = self._prepare(request)
         from ovirtsdk4._transport import BodyStream
 
@@ -355,7 +380,23 @@ class Connection:
 
     def wait(self, context, failed_auth=False):
         """Wait for the reply of a ``send`` and return it as an ``http.Response``. A 401 gets
-        one new token and one retry (API.md A-5)."""
+        one new token and one retry (API.md A-5); other failures are tried again as the
+        connection's ``retries`` policy says."""
+        if self._retries is None or failed_auth:
+            return self._wait_once(context, failed_auth)
+        from ovirtsdk4.retries import call_with_retries
+
+        return call_with_retries(
+            self._retries,
+            context.request,
+            lambda attempt: self._wait_once(
+                context if attempt == 1 else self.send(context.request)
+            ),
+            self._retry_log,
+        )
+
+    def _wait_once(self, context, failed_auth=False):
+        """One try of ``wait`` (its 401 retry included)."""
         try:
             reply = context.transfer.result()
         except TransferError as error:

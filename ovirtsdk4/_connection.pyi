@@ -12,6 +12,7 @@ from typing_extensions import Self
 
 from ovirtsdk4._bases import List, Struct
 from ovirtsdk4.http import Request, Response
+from ovirtsdk4.retries import RetryPolicy
 from ovirtsdk4.service import Service
 from ovirtsdk4.services import SystemService
 
@@ -52,6 +53,7 @@ class Connection:
         proxy_url: str | None = None,
         ca_certs: bytes | str | None = None,
         max_reply_size: int = 1073741824,
+        retries: RetryPolicy | None = None,
     ) -> None: ...
     @property
     def url(self) -> str: ...

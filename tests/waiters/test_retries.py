@@ -1,9 +1,5 @@
-"""The retry policy: its decisions, and retries end to end against a FlakyEngine.
-
-``Connection(retries=...)`` is not wired yet (docs/waiters.md gives the hook): until it is,
-``RetryingConnection`` below puts the same few lines into a subclass, and the
-``retrying`` fixture is the one place to change once the hook is in.
-"""
+"""The retry policy: its decisions, and retries end to end against a FlakyEngine through
+``Connection(retries=...)``."""
 
 import logging
 
@@ -19,37 +15,6 @@ from ovirtsdk4.testing import flaky
 QUICK = Backoff(initial=0.01, factor=2.0, maximum=0.05, jitter=0.0)
 
 
-class RetryingConnection(ovirtsdk4.Connection):
-    """A Connection with the retry hook of docs/waiters.md, until Connection has it."""
-
-    def __init__(self, *, retries, log=None, **kwargs):
-        super().__init__(log=log, **kwargs)
-        self._retries = retries
-        self._retry_log = log.debug if log is not None else None
-
-    def wait(self, context, failed_auth=False):
-        if failed_auth:
-            return super().wait(context, failed_auth)
-        return call_with_retries(
-            self._retries,
-            context.request,
-            lambda n: super(RetryingConnection, self).wait(
-                context if n == 1 else self.send(context.request)
-            ),
-            self._retry_log,
-        )
-
-    def stream(self, request, failed_auth=False):
-        if failed_auth:
-            return super().stream(request, failed_auth)
-        return stream_with_retries(
-            self._retries,
-            request,
-            lambda n: super(RetryingConnection, self).stream(request),
-            self._retry_log,
-        )
-
-
 @pytest.fixture
 def retrying(flaky_sim):
     connections = []
@@ -57,7 +22,7 @@ def retrying(flaky_sim):
     def connect(log=None, token=None, **policy):
         policy.setdefault("backoff", QUICK)
         kwargs = flaky_sim.connection_kwargs(token=token)
-        conn = RetryingConnection(retries=RetryPolicy(**policy), log=log, **kwargs)
+        conn = ovirtsdk4.Connection(retries=RetryPolicy(**policy), log=log, **kwargs)
         connections.append(conn)
         return conn
 
@@ -415,3 +380,8 @@ def test_stream_with_retries_reads_only_what_it_must():
         RetryPolicy(attempts=2, backoff=QUICK), request(), lambda n: busy[n - 1]
     )
     assert got_response.code == 503 and got_body.read(2) == b"bu" and got_body.read_all() == b"sy"
+
+
+def test_retries_must_be_a_policy(flaky_sim):
+    with pytest.raises(TypeError, match="'retries' parameter must be a RetryPolicy"):
+        ovirtsdk4.Connection(retries=3, **flaky_sim.connection_kwargs())
