@@ -24,11 +24,12 @@ def vm_document(size):
 
 def vms_document(size):
     """A ``<vms>`` document of exactly ``size`` bytes: as many vms as fit, then padding."""
-    items, count = "", 0
-    while len(items) + len(VM.format(count)) + 11 <= size:
-        items += VM.format(count)
+    items, used, count = [], 0, 0
+    while used + len(VM.format(count)) + 11 <= size:
+        items.append(VM.format(count))
+        used += len(items[-1])
         count += 1
-    body = f"<vms>{items}</vms>"
+    body = f"<vms>{''.join(items)}</vms>"
     return (body + " " * (size - len(body))).encode()
 
 
