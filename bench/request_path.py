@@ -49,6 +49,7 @@ if BENCH_DIR not in sys.path:
 
 import corpus  # noqa: E402
 import nginx  # noqa: E402
+from worker import perform_all  # noqa: E402
 
 CONNECTIONS = 8
 FUTURES = 200
@@ -110,29 +111,7 @@ def raw_multi(url, ca_file, n):
     handles = [_curl(url, ca_file) for _ in range(n)]
 
     def run():
-        buffers = []
-        for curl in handles:
-            buffer = io.BytesIO()
-            buffers.append(buffer)
-            curl.setopt(pycurl.WRITEFUNCTION, buffer.write)
-            multi.add_handle(curl)
-        remaining = n
-        while remaining:
-            while multi.perform()[0] == pycurl.E_CALL_MULTI_PERFORM:
-                pass
-            while True:
-                queued, ok, failed = multi.info_read()
-                for curl in ok:
-                    multi.remove_handle(curl)
-                remaining -= len(ok)
-                assert not failed, failed
-                if not queued:
-                    break
-            if remaining:
-                timeout = multi.timeout()
-                multi.select(1.0 if timeout < 0 else min(timeout, 1000) / 1000.0)
-        for buffer in buffers:
-            buffer.getvalue()
+        perform_all(pycurl, multi, handles)
 
     return run
 
