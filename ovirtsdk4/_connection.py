@@ -431,7 +431,8 @@ class Connection:
         raise Error(message)
 
     def _sso_exchange(self, url, fields):
-        """POST form ``fields`` to an SSO endpoint and return the decoded JSON object."""
+        """POST form ``fields`` to an SSO endpoint and return the decoded JSON object; the
+        connection's ``timeout`` bounds it as it bounds API requests (docs/differences.md C2)."""
         headers = [("User-Agent", _USER_AGENT), ("Accept", "application/json")]
         headers.append(("Content-Type", "application/x-www-form-urlencoded"))
         body = urlencode(fields).encode("ascii")

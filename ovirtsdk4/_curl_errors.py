@@ -24,7 +24,8 @@ CURL_ERRORS: dict[int, type[Error]] = {
     7: ConnectionError,  # COULDNT_CONNECT (refused, unreachable)
     16: ConnectionError,  # HTTP2: HTTP/2 framing layer problem
     18: ConnectionError,  # PARTIAL_FILE: the body ended before Content-Length / last chunk
-    28: TimeoutError,  # OPERATION_TIMEDOUT: TIMEOUT_MS or CONNECTTIMEOUT_MS expired
+    # OPERATION_TIMEDOUT: TIMEOUT_MS or CONNECTTIMEOUT_MS expired (docs/differences.md C1)
+    28: TimeoutError,
     35: ConnectionError,  # SSL_CONNECT_ERROR: TLS handshake failed
     51: ConnectionError,  # (old PEER_FAILED_VERIFICATION; now merged into 60)
     52: ConnectionError,  # GOT_NOTHING: the server closed without replying

@@ -447,7 +447,7 @@ _DEBUG_PREFIXES = {
 
 def redact(text):
     """``text`` with Authorization values, password/token form values and JSON token or
-    password values replaced by ``***``."""
+    password values replaced by ``***`` (docs/differences.md C3)."""
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -716,6 +716,7 @@ class Transport:
             # closes and reopens them between bursts.
             multi.setopt(pycurl.M_MAXCONNECTS, max(self._connections, 8))
         if self._pipeline:
+            # HTTP/2 streams: libcurl no longer pipelines HTTP/1.1 (docs/differences.md C4).
             multi.setopt(pycurl.M_MAX_CONCURRENT_STREAMS, self._pipeline)
         try:
             poller = select.epoll()
