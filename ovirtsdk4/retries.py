@@ -26,6 +26,7 @@ the query, headers or body, which can hold secrets.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -202,27 +203,12 @@ class _Body(Protocol):
     def close(self) -> None: ...
 
 
-class BufferedBody:
+class BufferedBody(io.BytesIO):
     """A reply body already read, with the interface of a streamed one: what
     :func:`stream_with_retries` returns for a reply it had to read to decide."""
 
-    __slots__ = ("_data", "_offset")
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._offset = 0
-
-    def read(self, size: int = -1) -> bytes:
-        start = self._offset
-        end = len(self._data) if size is None or size < 0 else min(len(self._data), start + size)
-        self._offset = end
-        return self._data[start:end]
-
     def read_all(self) -> bytes:
         return self.read()
-
-    def close(self) -> None:
-        self._offset = len(self._data)
 
 
 _T = TypeVar("_T")
