@@ -50,9 +50,11 @@ gc.collect()
 for thread in threading.enumerate():
     if thread.name == "ovirtsdk4-transport":
         thread.join(10)
+# The server runs in this process: its side of each connection closes when its thread sees
+# the client go, which a loaded machine may not have done yet. Stopping it closes them all.
+server.stop()
 fds = len(os.listdir("/proc/self/fd"))
 transport_threads = sum(t.name == "ovirtsdk4-transport" for t in threading.enumerate())
-server.stop()
 print(json.dumps({"failures": failures, "kept": count, "fds": fds, "threads": transport_threads}))
 """
 
@@ -77,7 +79,8 @@ def test_a_thousand_dropped_connections_under_a_low_fd_limit():
     out = run_child("drop", 256, 1000)
     assert out["failures"] == {}
     assert out["threads"] == 0
-    assert out["fds"] < 40  # the interpreter's own, the server's listener, the TLS files
+    # stdin, stdout, stderr and the listing itself; one leaked connection would hold 6 more
+    assert out["fds"] < 10
 
 
 def test_running_out_of_file_descriptors_is_an_sdk_error():
@@ -87,4 +90,4 @@ def test_running_out_of_file_descriptors_is_an_sdk_error():
     (name,) = out["failures"]
     assert name.startswith("ovirtsdk4.error.")
     assert out["threads"] == 0
-    assert out["fds"] < 40
+    assert out["fds"] < 10
