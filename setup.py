@@ -1,8 +1,9 @@
-"""Build the Cython XML layer (everything else, metadata and packages, is in pyproject.toml).
+"""Build the Cython extensions (everything else, metadata and packages, is in pyproject.toml).
 
 ``ovirtsdk4._xml.core`` links libxml2; ``ovirtsdk4._xml.codec`` reaches libxml2 only through
 core, so a process holds one libxml2 whether it is the system's shared library (a source build)
-or a static copy inside core (a wheel, see packaging/build-wheels). The compiler and linker
+or a static copy inside core (a wheel, see packaging/build-wheels). ``ovirtsdk4._curl`` (the
+transport's compiled part) links nothing: it calls pycurl's objects. The compiler and linker
 flags of libxml2 come from ``pkg-config libxml-2.0``, or from ``xml2-config`` where pkg-config
 does not know libxml2; they are looked up only when extensions are built, so making an sdist
 needs neither. Before compiling, a probe checks the C compiler, the Python headers and the
@@ -118,6 +119,7 @@ setup(
     ext_modules=[
         Extension("ovirtsdk4._xml.core", ["ovirtsdk4/_xml/core.pyx"]),
         Extension("ovirtsdk4._xml.codec", ["ovirtsdk4/_xml/codec.pyx"]),
+        Extension("ovirtsdk4._curl", ["ovirtsdk4/_curl.pyx"]),
     ],
     cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
     options={

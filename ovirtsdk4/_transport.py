@@ -12,14 +12,16 @@ time holds the *driving role* and runs an ``epoll`` loop that drives libcurl wit
   waiter when it leaves). A daemon thread drives what nobody waits for (futures not yet waited
   for, streams, fire-and-forget requests): it looks every ``_TICK`` seconds while requests come
   and go, and takes streams at once;
-* the main thread never drives: Python runs signal handlers there, and an exception one
-  raises (Ctrl-C, a ``SIGALRM`` call timeout) must reach the caller without leaving libcurl or
-  our bookkeeping half done. It waits on its lock while the daemon thread drives for it (one
-  thread switch each way per request); every wait in it is a C-level lock operation, which
-  such an exception interrupts cleanly (see :class:`_Signal`);
+* the main thread never runs the Python driving loop: Python runs signal handlers there, and
+  an exception one raises (Ctrl-C, a ``SIGALRM`` call timeout) must reach the caller without
+  leaving libcurl or our bookkeeping half done. A lone request whose transfer calls no Python
+  code it runs itself in compiled code (``ovirtsdk4._curl.run_alone``), which such an
+  exception cannot cut in the middle; for any other it waits on its lock while the daemon
+  thread drives for it (one thread switch each way); every wait in it is a C-level lock
+  operation, which such an exception interrupts cleanly (see :class:`_Signal`);
 * the daemon thread holds its transport only while it works, and libcurl's multi callbacks
-  hold it weakly: a transport nobody refers to is garbage-collected, closes itself (its file
-  descriptors) and its thread ends;
+  do not hold it (``_curl.Sockets``): a transport nobody refers to is garbage-collected,
+  closes itself (its file descriptors) and its thread ends;
 * libcurl tells us which sockets to watch (``M_SOCKETFUNCTION``) and when to call it back
   (``M_TIMERFUNCTION``); a reply is handled as soon as its bytes arrive (the official SDK
   sleeps in ``select(1.0)`` and tops out near 200 req/s);
@@ -40,7 +42,6 @@ from __future__ import annotations
 
 import builtins
 import collections
-import io
 import os
 import re
 import select
@@ -51,6 +52,8 @@ import weakref
 
 import pycurl
 
+from ovirtsdk4 import _curl
+from ovirtsdk4._curl import Reply
 from ovirtsdk4._curl_errors import TransferError
 from ovirtsdk4.error import ReplyTooLargeError
 
@@ -59,67 +62,6 @@ __all__ = ["BodyStream", "Reply", "Transfer", "TransferError", "Transport"]
 # --------------------------------------------------------------------------------------------
 # Replies and transfers.
 # --------------------------------------------------------------------------------------------
-
-
-class Reply:
-    """A finished exchange. ``status``: the HTTP status (int); ``reason``: the reason phrase
-    (``''`` on HTTP/2); ``headers``: lower-cased name -> value, the last one wins;
-    ``header_lines``: the header lines of the final response as received (status line first,
-    decoded as Latin-1, without CRLF and without the empty line ending them); ``body``: the
-    body, decoded from any Content-Encoding (``b''`` when it went to a sink); ``url``: the
-    effective URL. ``reason`` and ``headers`` are built from ``header_lines`` on first use."""
-
-    __slots__ = ("_headers", "body", "header_lines", "status", "url")
-
-    def __init__(self, status, header_lines, body, url):
-        self.status = status
-        self.header_lines = header_lines
-        self.body = body
-        self.url = url
-        self._headers = None
-
-    @property
-    def reason(self):
-        parts = self.header_lines[0].split(" ", 2) if self.header_lines else ()
-        return parts[2] if len(parts) == 3 else ""
-
-    @property
-    def headers(self):
-        if self._headers is None:
-            headers = {}
-            for line in self.header_lines[1:]:
-                name, sep, value = line.partition(":")
-                if sep:
-                    headers[name.strip().lower()] = value.strip()
-            self._headers = headers
-        return self._headers
-
-    def __repr__(self):
-        return f"<Reply {self.status} {self.url} {len(self.body)} bytes>"
-
-
-def _final_header_lines(raw):
-    """The decoded header lines of the final response among the raw lines libcurl passed to
-    the header function: it passes those of every response it reads, including interim ones
-    (100 Continue), the 401 of an HTTP Negotiate round and a proxy's CONNECT reply, so only
-    the lines from the last status line on are kept."""
-    data = b"".join(raw)
-    text = None
-    if b"\nHTTP/" not in data:  # one response (libcurl hands over one line per call)
-        text = data.decode("latin-1")
-        # Every line ending with CRLF, as HTTP says, and none with more CRs: one split.
-        if text.count("\r\n") != len(raw) or "\r\r" in text:
-            text = None
-    if text is not None:
-        lines = text.split("\r\n")
-    else:
-        start = len(raw) - 1
-        while start > 0 and raw[start][:5] != b"HTTP/":
-            start -= 1
-        lines = [line.rstrip(b"\r\n").decode("latin-1") for line in raw[max(start, 0) :]]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
 
 
 class Transfer:
@@ -256,15 +198,13 @@ class _Request:
 
     __slots__ = (
         "body",
-        "buffer",
+        "content",
         "curl",
         "header_lines",
         "headers",
         "method",
         "limit",
         "negotiate",
-        "oversize",
-        "received",
         "sink",
         "sink_error",
         "timeout",
@@ -284,40 +224,15 @@ class _Request:
         self.transfer = None
         self.curl = None
         self.header_lines = []
-        # The body of a reply kept whole: a BytesIO grows its one bytes object in place
-        # (realloc, which moves large blocks by remapping their pages, not by copying) and
-        # getvalue() hands that object over without a copy, so a body of N bytes peaks near
-        # 1.1 N (joining a list of chunks would hold them all and their copy: 2 N).
-        self.buffer = io.BytesIO() if sink is None else None
+        # The body kept whole (the write function), or only counted for a sink.
+        self.content = _curl.Content(limit, sink is None)
+        self.limit = limit
         self.sink_error = None
         self.trace = None  # the _Trace of this transfer when the transport logs
-        # The reply's body bytes so far, decoded (libcurl hands its write function what it
-        # decoded from any Content-Encoding, so a gzip bomb counts at its expanded size),
-        # and the most it may have: past that the transfer is aborted (``oversize``).
-        self.received = 0
-        self.limit = limit
-        self.oversize = False
-
-    def _over_limit(self, chunk):
-        """Whether ``chunk`` would take the body past the limit; if so, the transfer is to
-        be aborted: returning a count other than ``len(chunk)`` from the write function
-        makes libcurl stop with CURLE_WRITE_ERROR (23), which _finish reports as
-        ``ReplyTooLargeError``."""
-        if self.received + len(chunk) > self.limit:
-            self.oversize = True
-            return True
-        return False
-
-    def on_chunk(self, chunk):
-        """The write function of a whole-body reply."""
-        if self._over_limit(chunk):
-            return 0
-        self.received += len(chunk)
-        self.buffer.write(chunk)
-        return None
 
     def on_sink(self, chunk):
-        if self._over_limit(chunk):
+        """The write function of a reply handed to a sink."""
+        if not self.content.fits(len(chunk)):
             return 0
         try:
             # A sink may return pycurl.WRITEFUNC_PAUSE to pause the transfer until
@@ -325,7 +240,7 @@ class _Request:
             # so it is counted once accepted).
             outcome = self.sink(chunk)
             if outcome != pycurl.WRITEFUNC_PAUSE:
-                self.received += len(chunk)
+                self.content.took(len(chunk))
                 if self.trace is not None:
                     self.trace.received(chunk)
             return outcome
@@ -371,7 +286,7 @@ class BodyStream:
     def _sink(self, chunk):
         with self._lock:
             if self._lines is None:
-                self._lines = _final_header_lines(self.transfer._request.header_lines)
+                self._lines = _curl.final_header_lines(self.transfer._request.header_lines)
             if self._size >= self._limit:
                 # libcurl keeps this chunk and hands it over again after resume().
                 self._paused = True
@@ -543,7 +458,6 @@ def system_ca_file():
 
 _BODYLESS = frozenset(("GET", "DELETE", "HEAD"))
 _BAD_HEADER_CHARS = re.compile(r"[\r\n\0]")
-_POOL_MAX = 256  # idle easy handles kept for reuse; more are closed when they finish
 _IDLE_EXIT = 10.0  # seconds without any work after which the transport thread ends
 # The transport thread looks for work nobody drives every _TICK seconds while requests come
 # and go (for _WATCH seconds after the last one), so that submit() need not wake it: a thread
@@ -644,7 +558,7 @@ class Transport:
         self._driving = False
         self._driver = None  # the ident of the driving thread
         self._followers = []  # _Waiters of the threads waiting while another one drives
-        self._bystander = None  # the _Waiter of the main thread, which never drives
+        self._bystander = None  # the _Waiter of the main thread, which never runs _drive
         self._wake_later = []  # locks of main-thread waiters to release, see _flush_wakes
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -654,10 +568,8 @@ class Transport:
         self._poller = None
         self._active: dict[pycurl.Curl, _Request] = {}
         self._free: list[pycurl.Curl] = []
-        self._fds: dict[int, int] = {}  # fd -> the epoll mask it is registered with
-        self._parked: set[int] = set()  # fds libcurl removed but still in epoll, see _on_socket
-        self._deadline = None  # when libcurl wants socket_action(SOCKET_TIMEOUT), see _on_timer
-        self._tainted = False  # a reset was cut short: see _reset
+        self._sockets = None  # libcurl's socket and timer callbacks, see _curl.Sockets
+        self._tainted = False  # a reset is due: see _reset and _curl.run_alone
         try:
             self._new_engine()
         except pycurl.error as error:  # e.g. no file descriptor left for its wake-up pair
@@ -689,7 +601,7 @@ class Transport:
         self._followers = []
         self._bystander = None
         self._wake_later = []
-        for fd in self._fds.keys() - self._parked:
+        for fd in self._sockets.in_use():
             try:
                 os.close(fd)
             except OSError:
@@ -706,8 +618,6 @@ class Transport:
     def _new_engine(self):
         """A new multi handle and epoll instance, with no transfer, socket or handle yet."""
         multi = pycurl.CurlMulti()
-        multi.setopt(pycurl.M_SOCKETFUNCTION, _weak(self._on_socket))
-        multi.setopt(pycurl.M_TIMERFUNCTION, _weak(self._on_timer))
         # Multiplex over HTTP/2 when the server offers it; HTTP/1.1 pipelining is gone.
         multi.setopt(pycurl.M_PIPELINING, pycurl.PIPE_MULTIPLEX)
         if self._connections:
@@ -724,13 +634,14 @@ class Transport:
         except BaseException:
             multi.close()
             raise
+        sockets = _curl.Sockets(poller)
+        multi.setopt(pycurl.M_SOCKETFUNCTION, sockets.on_socket)
+        multi.setopt(pycurl.M_TIMERFUNCTION, sockets.on_timer)
         self._multi = multi
         self._poller = poller
+        self._sockets = sockets
         self._active = {}
         self._free = []
-        self._fds = {}
-        self._parked = set()
-        self._deadline = None
 
     # -- public API --------------------------------------------------------------------------
 
@@ -894,12 +805,7 @@ class Transport:
     def _release_role(self):
         """Give up the driving role (with the lock held): to a waiting thread if there is one,
         else to whoever comes next (the transport thread looks for work nobody drives)."""
-        if self._followers and not self._closed:
-            waiter = self._followers.pop(0)
-            waiter.transfer._waiters.remove(waiter)
-            waiter.promoted = True
-            self._driver = None
-            waiter.lock.release()
+        if _curl.promote(self):
             return
         self._driving = False
         self._driver = None
@@ -914,17 +820,26 @@ class Transport:
         """Block until ``transfer`` is done: drive the transport while no other thread does,
         else wait to be woken by its completion or to be handed the driving role.
 
-        The main thread never drives: it waits as the ``_bystander`` while the transport
-        thread drives. Python runs signal handlers in the main thread, between any two calls
-        and also inside pycurl's callbacks (pycurl checks for signals there), so an exception
-        a handler raises (``KeyboardInterrupt``, a ``SIGALRM`` call timeout) could land in the
-        middle of the driver's bookkeeping, or inside a libcurl callback, where libcurl then
-        marks its multi handle dead and pycurl reports its own error instead. Waiting on a
-        lock, the main thread is interrupted cleanly: the exception reaches the caller
-        unchanged and the transfer goes on without it."""
+        The main thread never runs :meth:`_drive`: Python runs signal handlers in the main
+        thread, between any two bytecodes, so an exception a handler raises
+        (``KeyboardInterrupt``, a ``SIGALRM`` call timeout) could land in the middle of the
+        driver's bookkeeping, or inside a libcurl callback written in Python, where libcurl
+        then marks its multi handle dead. When its transfer is the only work, the main
+        thread runs it with :func:`_curl.run_alone`, compiled code that such an exception
+        cannot cut in the middle; otherwise it waits as the ``_bystander`` while the
+        transport thread drives. Waiting on a lock, it is
+        interrupted cleanly. Either way the exception reaches the caller unchanged and the
+        transfer goes on without it."""
         deadline = None if timeout is None else time.monotonic() + timeout
         me = threading.get_ident()
         leads = me != threading.main_thread().ident
+        if not leads:
+            # Cut short, this loses the spare handle and nothing else.
+            spare = None if self._free else self._new_curl()
+            spent = _curl.run_alone(self, transfer, deadline, spare)
+            if spent is not None:
+                # The handle is nobody else's: cut short, this loses it and nothing else.
+                self._recycle(spent)
         while not transfer._done:
             driving = False
             try:
@@ -1046,9 +961,10 @@ class Transport:
         if self._tainted:
             self._reset("a reset cut short")
         multi = self._multi
+        sockets = self._sockets
         poll = self._poller.poll
         wake_fd = self._wake_r.fileno()
-        parked = self._parked
+        parked = sockets.parked
         not_in, not_out = ~select.EPOLLIN, ~select.EPOLLOUT
         try:
             while not self._closed:
@@ -1062,8 +978,8 @@ class Transport:
                 elif transfer._done:
                     break
                 timeout = None
-                if self._deadline is not None:
-                    timeout = max(0.0, self._deadline - time.monotonic())
+                if sockets.deadline is not None:
+                    timeout = max(0.0, sockets.deadline - time.monotonic())
                 if deadline is not None:
                     left = deadline - time.monotonic()
                     if left <= 0:
@@ -1079,7 +995,7 @@ class Transport:
                     elif fd in parked:
                         # An idle connection in libcurl's cache became readable (the server
                         # closed it): stop watching it; libcurl notices when it next uses it.
-                        self._forget_fd(fd)
+                        sockets.forget(fd)
                     else:
                         # As selectors does: error and hang-up count as readable and writable.
                         action = 0
@@ -1088,8 +1004,8 @@ class Transport:
                         if mask & not_in:
                             action |= pycurl.CSELECT_OUT
                         multi.socket_action(fd, action)
-                if self._deadline is not None and time.monotonic() >= self._deadline:
-                    self._deadline = None
+                if sockets.deadline is not None and time.monotonic() >= sockets.deadline:
+                    sockets.deadline = None
                     multi.socket_action(pycurl.SOCKET_TIMEOUT, 0)
                 # libcurl may finish transfers in any socket_action: drain them all now.
                 self._drain_done()
@@ -1204,43 +1120,10 @@ class Transport:
             setopt(pycurl.VERBOSE, 1)
 
     def _setup(self, curl, request):
-        setopt = curl.setopt
-        # A reused handle keeps its cookies, reset() or not: wipe them.
-        setopt(pycurl.COOKIELIST, "ALL")
-        setopt(pycurl.URL, request.url)
-        method = request.method
-        body = request.body
-        if method == "GET":
-            setopt(pycurl.HTTPGET, 1)
-        elif method == "HEAD":
-            setopt(pycurl.NOBODY, 1)
-        elif body is not None:
-            # POSTFIELDS + POSTFIELDSIZE sends the bytes with a Content-Length (never chunked);
-            # CUSTOMREQUEST then only changes the method name (PUT, PATCH...).
-            setopt(pycurl.POSTFIELDSIZE_LARGE, len(body))
-            setopt(pycurl.POSTFIELDS, body)
-            if method != "POST":
-                setopt(pycurl.CUSTOMREQUEST, method)
-        else:
-            setopt(pycurl.CUSTOMREQUEST, method)
-        setopt(pycurl.HTTPHEADER, request.headers)
-        # A bound list.append is called from C without a Python frame; the final response's
-        # lines are picked out once the transfer is done (see _final_header_lines).
-        setopt(pycurl.HEADERFUNCTION, request.header_lines.append)
-        if request.sink is not None:
-            setopt(pycurl.WRITEFUNCTION, request.on_sink)
-        else:
-            setopt(pycurl.WRITEFUNCTION, request.on_chunk)
-        # Always set: 0 (no timeout) undoes the one of the handle's previous request.
-        setopt(pycurl.TIMEOUT_MS, request.timeout)
+        _curl.setup(curl, request)
         if self._debug_log is not None:
-            request.trace = _Trace(self._debug_log, body)
-            setopt(pycurl.DEBUGFUNCTION, request.trace)
-        if request.negotiate:
-            # SPNEGO through libcurl's own GSS-API (no Python Kerberos module needed); ':' as
-            # user and password tells libcurl to use the credentials cache.
-            setopt(pycurl.HTTPAUTH, pycurl.HTTPAUTH_NEGOTIATE)
-            setopt(pycurl.USERPWD, ":")
+            request.trace = _Trace(self._debug_log, request.body)
+            curl.setopt(pycurl.DEBUGFUNCTION, request.trace)
 
     def _drain_done(self):
         info_read = self._multi.info_read
@@ -1271,26 +1154,22 @@ class Transport:
         trace = request.trace
         if trace is not None:
             if request.sink is None:
-                trace.received(request.buffer.getvalue())
+                trace.received(request.content.getvalue())
             trace.finish()
         if not request.transfer._done:
-            try:
-                if request.sink_error is not None:
-                    error, reply = request.sink_error, None
-                elif request.oversize:
-                    error, reply = self._oversize_error(request), None
-                elif code is not None:
-                    error, reply = TransferError(code, text or f"libcurl error {code}"), None
-                else:
-                    error, reply = None, self._reply(curl, request)
-            except Exception as exc:  # pragma: no cover - getinfo failing would be a bug
-                error, reply = TransferError(None, f"Cannot read the reply: {exc}"), None
+            if request.sink_error is not None:
+                error, reply = request.sink_error, None
+            elif request.content.oversize:
+                error, reply = self._oversize_error(request), None
+            elif code is not None:
+                error, reply = TransferError(code, text or f"libcurl error {code}"), None
+            else:
+                error, reply = None, self._reply(curl, request)
             request.transfer._complete(reply, error)
-        del self._active[curl]
-        self._multi.remove_handle(curl)
+        _curl.remove(self._multi, self._active, curl)
         # Drop the body and lines now: the callbacks of a handle kept as is refer to them.
-        request.buffer = None
-        request.header_lines.clear()
+        request.content.release()
+        request.header_lines = []
         self._recycle(
             curl, request.method == "GET" and request.sink is None and not request.negotiate
         )
@@ -1310,8 +1189,8 @@ class Transport:
     def _reply(curl, request):
         return Reply(
             curl.getinfo(pycurl.RESPONSE_CODE),
-            _final_header_lines(request.header_lines),
-            request.buffer.getvalue() if request.buffer is not None else b"",
+            request.header_lines,
+            request.content.getvalue(),
             curl.getinfo(pycurl.EFFECTIVE_URL),
         )
 
@@ -1321,7 +1200,7 @@ class Transport:
         headers, callbacks, timeout, HTTPGET). Any other handle is reset(), which drops every
         option and the references pycurl keeps to our callbacks and the POSTFIELDS bytes, but
         keeps the handle's caches (connections live in the multi), and set up again."""
-        if len(self._free) >= _POOL_MAX or self._closed:
+        if len(self._free) >= _curl.POOL_MAX or self._closed:
             curl.close()
             return
         if not plain:
@@ -1350,8 +1229,8 @@ class Transport:
         if transfer.done():
             return
         curl = request.curl
-        if curl is not None and self._active.pop(curl, None) is not None:
-            self._multi.remove_handle(curl)
+        if curl is not None and curl in self._active:
+            _curl.remove(self._multi, self._active, curl)
             self._recycle(curl)
         transfer._complete(error=TransferError(None, "The request was cancelled"))
 
@@ -1418,51 +1297,7 @@ class Transport:
         except pycurl.error:
             pass
         self._poller.close()
-        self._fds = {}
-        self._parked = set()
         self._flush_wakes()
-
-    # -- libcurl callbacks (all on the driving thread) ---------------------------------------
-
-    def _on_socket(self, what, fd, multi, socketp):
-        # libcurl removes the socket of a kept-alive connection at the end of every transfer
-        # and adds it again at the start of the next, and does the same with the socket of
-        # its own wake-up pair: rather than two epoll_ctl calls each time, a removed fd stays
-        # registered ("parked") until it signals something or libcurl wants it again.
-        mask = _EPOLL_MASKS.get(what)
-        if not mask:  # POLL_REMOVE, POLL_NONE
-            if fd in self._fds:
-                self._parked.add(fd)
-            return
-        old = self._fds.get(fd)
-        if fd in self._parked:
-            self._parked.discard(fd)
-        elif old == mask:
-            return
-        self._fds[fd] = mask
-        if old is None:
-            self._poller.register(fd, mask)
-            return
-        try:
-            # Also for a parked fd with the same mask: libcurl may have closed its socket
-            # meanwhile (epoll then dropped it by itself) and opened another one with the same
-            # number, which epoll refuses to modify (ENOENT) until it is registered.
-            self._poller.modify(fd, mask)
-        except FileNotFoundError:
-            self._poller.register(fd, mask)
-
-    def _forget_fd(self, fd):
-        self._parked.discard(fd)
-        del self._fds[fd]
-        try:
-            self._poller.unregister(fd)
-        except OSError:  # already closed, and dropped by epoll
-            pass
-
-    def _on_timer(self, msecs):
-        # libcurl quirk: calling socket_action from inside this callback is not allowed
-        # (CURLM_RECURSIVE_API_CALL); record the deadline, the loop acts on it.
-        self._deadline = None if msecs < 0 else time.monotonic() + msecs / 1000.0
 
 
 # Every transport not closed yet, for a forked child to start them afresh (see _after_fork).
@@ -1509,20 +1344,6 @@ def _release_all(locks):
         except IndexError:  # another thread emptied it meanwhile
             return
         lock.release()
-
-
-def _weak(method):
-    """``method`` (bound) as a callback that does not keep its object alive: libcurl's
-    callbacks are held by pycurl objects, which the garbage collector cannot see through."""
-    ref = weakref.ref(method.__self__)
-    function = method.__func__
-
-    def callback(*args):
-        owner = ref()
-        if owner is not None:
-            function(owner, *args)
-
-    return callback
 
 
 def _to_ms(seconds):

@@ -92,6 +92,7 @@ def check(path):
             problems.append("LICENSE: missing from the .dist-info")
         extensions = [n for n in names if n.endswith(".so")]
         if sorted(n.split(".", 1)[0] for n in extensions) != [
+            "ovirtsdk4/_curl",
             "ovirtsdk4/_xml/codec",
             "ovirtsdk4/_xml/core",
         ]:

@@ -2,12 +2,13 @@
 other thread does; the transport thread drives only what nobody waits for."""
 
 import builtins
+import sys
 import threading
 import time
 
 import pytest
 
-from ovirtsdk4._transport import BodyStream, TransferError
+from ovirtsdk4._transport import BodyStream, TransferError, _Waiter
 from ovirtsdk4.testing._http import Response
 
 
@@ -41,9 +42,37 @@ def test_a_lone_waiter_drives_its_own_transfer(https_server, transport):
     assert not transport._driving
 
 
-def test_the_main_thread_never_drives(https_server, transport):
-    """Python runs signal handlers in the main thread: it waits while the transport thread
-    drives, so that an exception a handler raises never lands in the driver."""
+def test_the_main_thread_runs_a_lone_request_itself(https_server, transport):
+    """Its only work, a request whose transfer calls no Python code, is run by the main
+    thread in compiled code (``_curl.run_alone``): it never waits for another thread, and the
+    transport thread never drives."""
+    https_server.handler = path_echo
+    calls = []
+
+    def profile(frame, event, arg):
+        if event != "call":
+            return
+        name = frame.f_code.co_name
+        if name == "_drive" or (name == "__init__" and type(frame.f_locals["self"]) is _Waiter):
+            calls.append((threading.current_thread().name, name))
+
+    threading.setprofile(profile)
+    sys.setprofile(profile)
+    try:
+        for i in range(5):
+            assert transport.submit("GET", https_server.url(f"/m/{i}"), []).result(10).body == (
+                f"/m/{i}".encode()
+            )
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+    assert calls == []
+
+
+def test_the_main_thread_leaves_python_callbacks_to_the_transport_thread(https_server, transport):
+    """Python runs signal handlers in the main thread: a transfer that calls Python code (here
+    a done callback) is driven by the transport thread while the main thread waits, so that
+    an exception a handler raises never lands in the driver."""
     https_server.handler = path_echo
     for i in range(5):
         seen = []
