@@ -48,6 +48,22 @@ cdef object TIMEOUT_MS = pycurl.TIMEOUT_MS
 cdef object HTTPAUTH = pycurl.HTTPAUTH
 cdef object HTTPAUTH_NEGOTIATE = pycurl.HTTPAUTH_NEGOTIATE
 cdef object USERPWD = pycurl.USERPWD
+cdef object NOSIGNAL = pycurl.NOSIGNAL
+cdef object PROTOCOLS = pycurl.PROTOCOLS
+cdef object PROTO_HTTP_HTTPS = pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS
+cdef object SSL_VERIFYPEER = pycurl.SSL_VERIFYPEER
+cdef object SSL_VERIFYHOST = pycurl.SSL_VERIFYHOST
+cdef object CAINFO_BLOB = pycurl.CAINFO_BLOB
+cdef object CAINFO = pycurl.CAINFO
+cdef object SSLVERSION = pycurl.SSLVERSION
+cdef object SSLVERSION_TLSv1_2 = pycurl.SSLVERSION_TLSv1_2
+cdef object ACCEPT_ENCODING = pycurl.ACCEPT_ENCODING
+cdef object CONNECTTIMEOUT_MS = pycurl.CONNECTTIMEOUT_MS
+cdef object PROXY = pycurl.PROXY
+cdef object PIPEWAIT = pycurl.PIPEWAIT
+cdef object TCP_KEEPALIVE = pycurl.TCP_KEEPALIVE
+cdef object COOKIEFILE = pycurl.COOKIEFILE
+cdef object VERBOSE = pycurl.VERBOSE
 
 cdef object RESPONSE_CODE = pycurl.RESPONSE_CODE
 cdef object EFFECTIVE_URL = pycurl.EFFECTIVE_URL
@@ -199,6 +215,50 @@ cdef class Content:
         self.write = None
 
 
+def setup_fixed(transport, curl):
+    """Set the options every request of ``transport`` has on ``curl``: once for a new or
+    reset() handle; a handle back from a plain GET keeps them (``Transport._recycle``)."""
+    setopt = curl.setopt
+    # NOSIGNAL: libcurl must not use signals (SIGALRM for DNS timeouts) in a thread.
+    setopt(NOSIGNAL, 1)
+    setopt(PROTOCOLS, PROTO_HTTP_HTTPS)
+    if transport._insecure:
+        setopt(SSL_VERIFYPEER, 0)
+        setopt(SSL_VERIFYHOST, 0)
+    else:
+        setopt(SSL_VERIFYPEER, 1)
+        setopt(SSL_VERIFYHOST, 2)
+        if transport._ca_certs is not None:
+            setopt(CAINFO_BLOB, transport._ca_certs)
+        elif transport._ca_file is not None:
+            setopt(CAINFO, transport._ca_file)
+    # Minimum TLS 1.2, maximum whatever libcurl's TLS library supports.
+    setopt(SSLVERSION, SSLVERSION_TLSv1_2)
+    if transport._compress:
+        # '' means: advertise, and decode, every encoding this libcurl was built with.
+        setopt(ACCEPT_ENCODING, "")
+    if transport._connect_timeout_ms:
+        setopt(CONNECTTIMEOUT_MS, transport._connect_timeout_ms)
+    if transport._proxy_url is not None:
+        setopt(PROXY, transport._proxy_url)
+    # With HTTP/2, wait for a connection that can multiplex rather than open another.
+    setopt(PIPEWAIT, 1)
+    setopt(TCP_KEEPALIVE, 1)
+    # The official SDK turns the cookie engine on for each (new) handle, so cookies set
+    # during one request (e.g. between Negotiate rounds) are sent back within it, but never
+    # carried to another request.
+    setopt(COOKIEFILE, "")
+    if transport._debug_log is not None:
+        setopt(VERBOSE, 1)
+
+
+def new_handle(transport):
+    """A new easy handle with the options every request of ``transport`` has."""
+    curl = pycurl.Curl()
+    setup_fixed(transport, curl)
+    return curl
+
+
 def setup(curl, request):
     """Set the options of ``request`` (a ``_transport._Request``) on ``curl``, a handle
     with the options every request has (``Transport._setup_fixed``)."""
@@ -348,22 +408,20 @@ def promote(transport):
 
 
 cdef leave(transport):
-    """Give up the driving role of :func:`run_alone` (with the lock held): to a follower,
-    else to the transport thread at once when anything is left (work, a waiting main thread,
-    or the end of a closed transport)."""
+    """Give up the driving role of :func:`run_alone` (with the lock held): to a follower; else
+    to the transport thread at once when something must be dealt with in Python (finished
+    transfers, a waiting main thread, the end of a closed transport); else, with transfers
+    queued or in flight, the transport thread takes them at its next tick unless the main
+    thread, waiting for the next one, takes the role first."""
     if promote(transport):
         return
     transport._driving = False
     transport._driver = None
-    if (
-        transport._closed
-        or transport._queue
-        or transport._active
-        or transport._taken
-        or transport._backlog
-        or transport._bystander is not None
-    ):
+    if transport._closed or transport._backlog or transport._bystander is not None:
         transport._urgent = True
+    elif not (transport._queue or transport._active or transport._taken):
+        return
+    if transport._urgent or transport._asleep:
         transport._asleep = False
         try:  # _transport._Signal.set()
             transport._nudge._lock.release()
@@ -371,41 +429,50 @@ cdef leave(transport):
             pass
 
 
-def run_alone(transport, transfer, deadline, spare):
-    """Run ``transfer`` on the calling thread (the main thread) if it is the transport's only
-    work: take the driving role, drive libcurl until the transfer is finished and complete
-    it, and give the role back. ``deadline``: on the ``time.monotonic()`` clock, or None.
-    ``spare``: a set-up handle for the pool when it is empty, or None.
+cdef bint plain(item):
+    """Whether a queued item is a request whose transfer calls no Python code."""
+    if type(item) is tuple:  # a command: cancel, resume
+        return False
+    transfer = item.transfer
+    return item.sink is None and transfer._callbacks is None and transfer._waiters is None
 
-    Return None when the transfer is not run alone (it is not the only work, somebody drives,
-    something in it calls Python code: a sink, the debug log, a done callback, a waiting
-    thread), or was handed over to the transport thread (another thread queued work, a
-    command or ``close()``, ``deadline`` passed, or it failed: errors are made by the general
-    path); the caller then waits as usual. Else the transfer is done, and the return value is
-    its handle when the caller is to reset it and pool it, or None when it is pooled already.
+
+def run_alone(transport, transfer, deadline):
+    """Drive the transport on the calling thread (the main thread) while it waits for
+    ``transfer``, if nothing else needs Python code: take the driving role, start what is
+    queued, drive libcurl, complete the transfers that finish, until ``transfer`` is done,
+    and give the role back. ``deadline``: on the ``time.monotonic()`` clock, or None.
+
+    It drives only when nobody else drives or waits (no follower, no other thread waiting
+    for a transfer), the debug log is off, and nothing queued or in flight calls Python code
+    (a sink, a done callback) or is a command. It hands over to the general path (returns
+    early) when another thread queues work, a command or ``close()`` (the wake-up pair
+    becomes readable), when ``deadline`` passes, and when a finished transfer needs Python
+    code: its error is made there, and done callbacks and other waiting threads are served
+    there. The caller then waits as usual.
+
+    Returns the handles of finished transfers that the caller is to reset and pool (those
+    that were not plain GETs), or None.
 
     Every change to the transport's state is made between two C calls that cannot raise, so
     that an exception from a signal handler (out of ``poll``, ``socket_action`` or a lock
     wait) leaves it whole; the role is given back whatever happens, and the exception is then
     raised."""
-    request = transfer._request
     lock = transport._lock
     pending = acquire(lock)
     try:
-        queue = transport._queue
         alone = (
             pending is None
-            and request is not None
+            and not transfer._done
             and not (transport._driving or transport._closed or transport._tainted)
             and transport._thread is not None
-            and len(queue) == 1
-            and queue[0] is request
-            and not (transport._active or transport._taken or transport._backlog)
-            and request.sink is None
+            and not (transport._followers or transport._taken or transport._backlog)
+            and transport._bystander is None
             and transport._debug_log is None
             and transfer._callbacks is None
             and transfer._waiters is None
-            and (spare is not None or transport._free)
+            and all([plain(item) for item in transport._queue])
+            and all([request.sink is None for request in transport._active.values()])
         )
         if alone:
             transport._driving = True
@@ -416,15 +483,13 @@ def run_alone(transport, transfer, deadline, spare):
         raise pending
     if not alone:
         return None
-    if spare is not None:
-        transport._free.append(spare)
-    spent = None
+    spent = []
     try:
-        spent = drive(transport, transfer, request, deadline)
+        drive(transport, transfer, deadline, spent)
     except pycurl.error:
         # libcurl's multi handle failed (no signal handler raises this): as when the general
         # path's driver fails, the next driver resets the transport, failing what is in
-        # flight, this transfer included, with an SDK error.
+        # flight with an SDK error.
         transport._tainted = True
     except BaseException as exc:
         pending = exc
@@ -441,10 +506,72 @@ def run_alone(transport, transfer, deadline, spare):
             pending = late
     if pending is not None:
         raise pending
-    return spent
+    return spent or None
 
 
-cdef object drive(transport, transfer, request, deadline):
+cdef bint start(transport, list free, request) except -1:
+    """Start a queued request (the first of the queue); False when its options cannot be set
+    (the general path then reports why)."""
+    curl = free.pop() if free else new_handle(transport)
+    try:
+        setup(curl, request)
+    except Exception:
+        curl.close()
+        return False
+    # Adding a handle makes libcurl call the timer function with 0 ms: the loop then calls
+    # socket_action(SOCKET_TIMEOUT), which starts the transfer.
+    transport._multi.add_handle(curl)
+    del transport._queue[0]
+    request.curl = curl
+    transport._active[curl] = request
+    return True
+
+
+cdef bint finish(transport, list free, list spent) except -1:
+    """Complete the transfer of the first handle of the backlog and pool its handle; False
+    when it needs the general path (an error, a done callback, a waiting thread)."""
+    handle, code, text = transport._backlog[0]
+    active = transport._active
+    request = active.get(handle)
+    if request is None:  # dealt with already
+        transport._backlog.popleft()
+        return True
+    content = request.content
+    transfer = request.transfer
+    if code is not None or content.oversize or request.sink is not None:
+        return False
+    reply = Reply(
+        handle.getinfo(RESPONSE_CODE), request.header_lines, content.getvalue(),
+        handle.getinfo(EFFECTIVE_URL)
+    )
+    lock = transport._lock
+    pending = acquire(lock)
+    try:
+        done = transfer._waiters is None and transfer._callbacks is None
+        if done:
+            transfer._reply = reply
+            transfer._done = True
+            transfer._request = None
+    finally:
+        lock.release()
+    if done:
+        remove(transport._multi, active, handle)
+        transport._backlog.popleft()
+        content.release()
+        request.header_lines = []  # the reply's now
+        if request.method != "GET" or request.negotiate:
+            spent.append(handle)
+        elif len(free) < POOL_MAX and not transport._closed:
+            # Its options stay: the next request sets every option a GET changes.
+            free.append(handle)
+        else:
+            handle.close()
+    if pending is not None:
+        raise pending
+    return done
+
+
+cdef drive(transport, transfer, deadline, list spent):
     """The body of :func:`run_alone`, with the driving role held."""
     cdef Sockets sockets = transport._sockets
     cdef list free = transport._free
@@ -452,31 +579,22 @@ cdef object drive(transport, transfer, request, deadline):
     cdef int fd, mask, action
     cdef bint handover
     cdef double timeout, left
-    curl = free.pop()
-    try:
-        setup(curl, request)
-    except Exception:
-        curl.close()
-        return None  # still queued: the general path sets it up again and reports the error
     multi = transport._multi
-    active = transport._active
-    # Adding a handle makes libcurl call the timer function with 0 ms: the loop then calls
-    # socket_action(SOCKET_TIMEOUT), which starts the transfer.
-    multi.add_handle(curl)
-    transport._queue.remove(request)
-    request.curl = curl
-    active[curl] = request
     poll = sockets.poller.poll
     info_read = multi.info_read
     backlog = transport._backlog
-    while True:
+    queue = transport._queue
+    while queue:
+        if not start(transport, free, queue[0]):
+            return
+    while not transfer._done:
         timeout = -1.0
         if sockets.deadline is not None:
             timeout = max(0.0, <double>sockets.deadline - now())
         if deadline is not None:
             left = <double>deadline - now()
             if left <= 0:
-                return None
+                return
             if timeout < 0 or left < timeout:
                 timeout = left
         handover = False
@@ -507,41 +625,8 @@ cdef object drive(transport, transfer, request, deadline):
             backlog.extend(failed)
             if not queued:
                 break
-        if backlog:
-            break
+        while backlog:
+            if not finish(transport, free, spent):
+                return
         if handover:
-            return None
-    handle, code, text = backlog[0]
-    content = request.content
-    if handle is not curl or code is not None or content.oversize or len(backlog) != 1:
-        return None
-    reply = Reply(
-        curl.getinfo(RESPONSE_CODE), request.header_lines, content.getvalue(),
-        curl.getinfo(EFFECTIVE_URL)
-    )
-    lock = transport._lock
-    pending = acquire(lock)
-    try:
-        # A thread that began to wait for this transfer meanwhile is woken by the general path.
-        alone = transfer._waiters is None and transfer._callbacks is None
-        if alone:
-            transfer._reply = reply
-            transfer._done = True
-            transfer._request = None
-    finally:
-        lock.release()
-    if alone:
-        remove(multi, active, curl)
-        backlog.clear()
-        content.release()
-        request.header_lines = []  # the reply's now
-        if request.method == "GET" and not request.negotiate:
-            # Its options stay: the next request sets every option a GET changes.
-            if len(free) < POOL_MAX and not transport._closed:
-                free.append(curl)
-            else:
-                curl.close()
-            curl = None
-    if pending is not None:
-        raise pending
-    return curl if alone else None
+            return

@@ -14,11 +14,12 @@ time holds the *driving role* and runs an ``epoll`` loop that drives libcurl wit
   and go, and takes streams at once;
 * the main thread never runs the Python driving loop: Python runs signal handlers there, and
   an exception one raises (Ctrl-C, a ``SIGALRM`` call timeout) must reach the caller without
-  leaving libcurl or our bookkeeping half done. A lone request whose transfer calls no Python
-  code it runs itself in compiled code (``ovirtsdk4._curl.run_alone``), which such an
-  exception cannot cut in the middle; for any other it waits on its lock while the daemon
-  thread drives for it (one thread switch each way); every wait in it is a C-level lock
-  operation, which such an exception interrupts cleanly (see :class:`_Signal`);
+  leaving libcurl or our bookkeeping half done. While no other thread drives or waits and
+  nothing queued or in flight calls Python code, it drives in compiled code
+  (``ovirtsdk4._curl.run_alone``), which such an exception cannot cut in the middle;
+  otherwise it waits on its lock while the daemon thread drives for it (one thread switch
+  each way); every wait in it is a C-level lock operation, which such an exception
+  interrupts cleanly (see :class:`_Signal`);
 * the daemon thread holds its transport only while it works, and libcurl's multi callbacks
   do not hold it (``_curl.Sockets``): a transport nobody refers to is garbage-collected,
   closes itself (its file descriptors) and its thread ends;
@@ -824,22 +825,20 @@ class Transport:
         thread, between any two bytecodes, so an exception a handler raises
         (``KeyboardInterrupt``, a ``SIGALRM`` call timeout) could land in the middle of the
         driver's bookkeeping, or inside a libcurl callback written in Python, where libcurl
-        then marks its multi handle dead. When its transfer is the only work, the main
-        thread runs it with :func:`_curl.run_alone`, compiled code that such an exception
-        cannot cut in the middle; otherwise it waits as the ``_bystander`` while the
-        transport thread drives. Waiting on a lock, it is
+        then marks its multi handle dead. When nothing needs Python code, the main thread
+        drives with :func:`_curl.run_alone`, compiled code that such an exception cannot cut
+        in the middle; otherwise it waits as the ``_bystander`` while the transport thread
+        drives. Waiting on a lock, it is
         interrupted cleanly. Either way the exception reaches the caller unchanged and the
         transfer goes on without it."""
         deadline = None if timeout is None else time.monotonic() + timeout
         me = threading.get_ident()
         leads = me != threading.main_thread().ident
         if not leads:
-            # Cut short, this loses the spare handle and nothing else.
-            spare = None if self._free else self._new_curl()
-            spent = _curl.run_alone(self, transfer, deadline, spare)
-            if spent is not None:
-                # The handle is nobody else's: cut short, this loses it and nothing else.
-                self._recycle(spent)
+            spent = _curl.run_alone(self, transfer, deadline)
+            # Handles nobody else has: cut short, this loses them and nothing else.
+            while spent:
+                self._recycle(spent.pop())
         while not transfer._done:
             driving = False
             try:
@@ -1061,7 +1060,7 @@ class Transport:
     def _start(self, request):
         if request.curl is not None or request.transfer._done:
             return  # started (or cancelled) by a driver that was interrupted afterwards
-        curl = self._free.pop() if self._free else self._new_curl()
+        curl = self._free.pop() if self._free else _curl.new_handle(self)
         try:
             self._setup(curl, request)
         except Exception as exc:
@@ -1077,47 +1076,6 @@ class Transport:
         # Adding a handle makes libcurl call the timer function with 0 ms: the loop then
         # calls socket_action(SOCKET_TIMEOUT), which starts the transfer.
         self._multi.add_handle(curl)
-
-    def _new_curl(self):
-        curl = pycurl.Curl()
-        self._setup_fixed(curl)
-        return curl
-
-    def _setup_fixed(self, curl):
-        """The options every request has: set once for a new or reset() handle; a handle
-        back from a plain GET keeps them (see _recycle)."""
-        setopt = curl.setopt
-        # NOSIGNAL: libcurl must not use signals (SIGALRM for DNS timeouts) in a thread.
-        setopt(pycurl.NOSIGNAL, 1)
-        setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
-        if self._insecure:
-            setopt(pycurl.SSL_VERIFYPEER, 0)
-            setopt(pycurl.SSL_VERIFYHOST, 0)
-        else:
-            setopt(pycurl.SSL_VERIFYPEER, 1)
-            setopt(pycurl.SSL_VERIFYHOST, 2)
-            if self._ca_certs is not None:
-                setopt(pycurl.CAINFO_BLOB, self._ca_certs)
-            elif self._ca_file is not None:
-                setopt(pycurl.CAINFO, self._ca_file)
-        # Minimum TLS 1.2, maximum whatever libcurl's TLS library supports.
-        setopt(pycurl.SSLVERSION, pycurl.SSLVERSION_TLSv1_2)
-        if self._compress:
-            # '' means: advertise, and decode, every encoding this libcurl was built with.
-            setopt(pycurl.ACCEPT_ENCODING, "")
-        if self._connect_timeout_ms:
-            setopt(pycurl.CONNECTTIMEOUT_MS, self._connect_timeout_ms)
-        if self._proxy_url is not None:
-            setopt(pycurl.PROXY, self._proxy_url)
-        # With HTTP/2, wait for a connection that can multiplex rather than open another.
-        setopt(pycurl.PIPEWAIT, 1)
-        setopt(pycurl.TCP_KEEPALIVE, 1)
-        # The official SDK turns the cookie engine on for each (new) handle, so cookies set
-        # during one request (e.g. between Negotiate rounds) are sent back within it, but never
-        # carried to another request.
-        setopt(pycurl.COOKIEFILE, "")
-        if self._debug_log is not None:
-            setopt(pycurl.VERBOSE, 1)
 
     def _setup(self, curl, request):
         _curl.setup(curl, request)
@@ -1205,7 +1163,7 @@ class Transport:
             return
         if not plain:
             curl.reset()
-            self._setup_fixed(curl)
+            _curl.setup_fixed(self, curl)
         self._free.append(curl)
 
     def resume(self, transfer):
