@@ -571,62 +571,82 @@ cdef bint finish(transport, list free, list spent) except -1:
     return done
 
 
-cdef drive(transport, transfer, deadline, list spent):
-    """The body of :func:`run_alone`, with the driving role held."""
+# What pump() saw.
+PUMPED = 0
+WOKEN = 1
+LATE = 2
+
+
+cpdef int pump(transport, deadline) except -1:
+    """One turn of a driving loop, with the driving role held: wait for what libcurl watches
+    (at most until libcurl's timer, or ``deadline``: on the ``time.monotonic()`` clock, or
+    None), act on it, and move the handles libcurl reports finished to the transport's
+    backlog, where they wait until they are dealt with. Returns LATE, without waiting, when
+    ``deadline`` has passed; WOKEN when the wake-up pair was readable (another thread queued
+    work, a command or ``close()``); else PUMPED."""
     cdef Sockets sockets = transport._sockets
-    cdef list free = transport._free
     cdef int wake_fd = transport._wake_r.fileno()
     cdef int fd, mask, action
-    cdef bint handover
-    cdef double timeout, left
+    cdef int status = PUMPED
+    cdef double timeout = -1.0
+    cdef double left
     multi = transport._multi
-    poll = sockets.poller.poll
+    if sockets.deadline is not None:
+        timeout = max(0.0, <double>sockets.deadline - now())
+    if deadline is not None:
+        left = <double>deadline - now()
+        if left <= 0:
+            return LATE
+        if timeout < 0 or left < timeout:
+            timeout = left
+    # A timer already due (libcurl asks for 0 ms after add_handle): no poll.
+    if timeout != 0:
+        for fd, mask in sockets.poller.poll(timeout):
+            if fd == wake_fd:
+                status = WOKEN
+            elif fd in sockets.parked:
+                # An idle connection in libcurl's cache became readable (the server closed
+                # it): stop watching it; libcurl notices when it next uses it.
+                sockets.forget(fd)
+            else:
+                # As selectors does: error and hang-up count as readable and writable.
+                action = 0
+                if mask & ~EPOLLOUT:
+                    action |= CSELECT_IN
+                if mask & ~EPOLLIN:
+                    action |= CSELECT_OUT
+                multi.socket_action(fd, action)
+    if sockets.deadline is not None and now() >= <double>sockets.deadline:
+        sockets.deadline = None
+        multi.socket_action(SOCKET_TIMEOUT, 0)
+    # libcurl may finish transfers in any socket_action, and reports each finished handle
+    # once.
+    backlog = transport._backlog
     info_read = multi.info_read
+    while True:
+        queued, ok, failed = info_read()
+        for handle in ok:
+            backlog.append((handle, None, None))
+        backlog.extend(failed)
+        if not queued:
+            return status
+
+
+cdef drive(transport, transfer, deadline, list spent):
+    """The body of :func:`run_alone`, with the driving role held."""
+    cdef list free = transport._free
+    cdef int status
     backlog = transport._backlog
     queue = transport._queue
     while queue:
         if not start(transport, free, queue[0]):
             return
     while not transfer._done:
-        timeout = -1.0
-        if sockets.deadline is not None:
-            timeout = max(0.0, <double>sockets.deadline - now())
-        if deadline is not None:
-            left = <double>deadline - now()
-            if left <= 0:
-                return
-            if timeout < 0 or left < timeout:
-                timeout = left
-        handover = False
-        # A timer already due (libcurl asks for 0 ms after add_handle): no poll.
-        if timeout != 0:
-            for fd, mask in poll(timeout):
-                if fd == wake_fd:
-                    handover = True
-                elif fd in sockets.parked:
-                    sockets.forget(fd)
-                else:
-                    # As selectors does: error and hang-up count as readable and writable.
-                    action = 0
-                    if mask & ~EPOLLOUT:
-                        action |= CSELECT_IN
-                    if mask & ~EPOLLIN:
-                        action |= CSELECT_OUT
-                    multi.socket_action(fd, action)
-        if sockets.deadline is not None and now() >= <double>sockets.deadline:
-            sockets.deadline = None
-            multi.socket_action(SOCKET_TIMEOUT, 0)
-        # libcurl reports each finished handle once: it waits in the backlog until it is
-        # dealt with (here, or by the general path).
-        while True:
-            queued, ok, failed = info_read()
-            for handle in ok:
-                backlog.append((handle, None, None))
-            backlog.extend(failed)
-            if not queued:
-                break
+        status = pump(transport, deadline)
+        if status == LATE:
+            return
         while backlog:
             if not finish(transport, free, spent):
                 return
-        if handover:
+        if status == WOKEN:
             return

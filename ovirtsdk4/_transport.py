@@ -468,12 +468,6 @@ _IDLE_EXIT = 10.0  # seconds without any work after which the transport thread e
 # starts within _TICK seconds; streams are started at once (see Transport._hurry).
 _TICK = 0.01
 _WATCH = 0.5
-# libcurl's POLL_IN, POLL_OUT and POLL_INOUT as epoll masks (POLL_NONE, POLL_REMOVE: none).
-_EPOLL_MASKS = {
-    pycurl.POLL_IN: select.EPOLLIN,
-    pycurl.POLL_OUT: select.EPOLLOUT,
-    pycurl.POLL_INOUT: select.EPOLLIN | select.EPOLLOUT,
-}
 
 
 class Transport:
@@ -959,55 +953,27 @@ class Transport:
         with it, the next request starts afresh."""
         if self._tainted:
             self._reset("a reset cut short")
-        multi = self._multi
-        sockets = self._sockets
-        poll = self._poller.poll
-        wake_fd = self._wake_r.fileno()
-        parked = sockets.parked
-        not_in, not_out = ~select.EPOLLIN, ~select.EPOLLOUT
         try:
             while not self._closed:
-                if self._queue or self._taken:
-                    self._take_queue()
+                # The backlog first: a command taken from the queue (a cancel) may free a
+                # handle that a request started after it reuses.
                 if self._backlog:
                     self._finish_backlog()
+                if self._queue or self._taken:
+                    self._take_queue()
                 if transfer is None:
                     if self._followers or not self._active:
                         break
                 elif transfer._done:
                     break
-                timeout = None
-                if sockets.deadline is not None:
-                    timeout = max(0.0, sockets.deadline - time.monotonic())
-                if deadline is not None:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        break
-                    if timeout is None or left < timeout:
-                        timeout = left
                 if self._wake_later:
                     self._flush_wakes()
-                # A timer already due (libcurl asks for 0 ms after add_handle): no poll.
-                for fd, mask in poll(timeout) if timeout != 0 else ():
-                    if fd == wake_fd:
-                        self._drain_wake()
-                    elif fd in parked:
-                        # An idle connection in libcurl's cache became readable (the server
-                        # closed it): stop watching it; libcurl notices when it next uses it.
-                        sockets.forget(fd)
-                    else:
-                        # As selectors does: error and hang-up count as readable and writable.
-                        action = 0
-                        if mask & not_out:
-                            action |= pycurl.CSELECT_IN
-                        if mask & not_in:
-                            action |= pycurl.CSELECT_OUT
-                        multi.socket_action(fd, action)
-                if sockets.deadline is not None and time.monotonic() >= sockets.deadline:
-                    sockets.deadline = None
-                    multi.socket_action(pycurl.SOCKET_TIMEOUT, 0)
-                # libcurl may finish transfers in any socket_action: drain them all now.
-                self._drain_done()
+                status = _curl.pump(self, deadline)
+                if status == _curl.LATE:
+                    break
+                self._finish_backlog()
+                if status == _curl.WOKEN:
+                    self._drain_wake()
         except BaseException as exc:
             self._reset(exc)
             raise
@@ -1082,22 +1048,6 @@ class Transport:
         if self._debug_log is not None:
             request.trace = _Trace(self._debug_log, request.body)
             curl.setopt(pycurl.DEBUGFUNCTION, request.trace)
-
-    def _drain_done(self):
-        info_read = self._multi.info_read
-        backlog = self._backlog
-        while True:
-            if backlog:
-                self._finish_backlog()
-            queued, ok, failed = info_read()
-            if ok or failed:
-                # libcurl reports each finished handle once: keep it until it is dealt with.
-                for curl in ok:
-                    backlog.append((curl, None, None))
-                backlog.extend(failed)
-                self._finish_backlog()
-            if not queued:
-                return
 
     def _finish_backlog(self):
         backlog = self._backlog
