@@ -217,7 +217,7 @@ cdef class Content:
 
 def setup_fixed(transport, curl):
     """Set the options every request of ``transport`` has on ``curl``: once for a new or
-    reset() handle; a handle back from a plain GET keeps them (``Transport._recycle``)."""
+    reset() handle; a handle back from a plain GET keeps them (:func:`recycle`)."""
     setopt = curl.setopt
     # NOSIGNAL: libcurl must not use signals (SIGALRM for DNS timeouts) in a thread.
     setopt(NOSIGNAL, 1)
@@ -252,6 +252,22 @@ def setup_fixed(transport, curl):
         setopt(VERBOSE, 1)
 
 
+def recycle(transport, curl, bint plain):
+    """Put a handle back in the pool. After a ``plain`` GET (no sink, no Negotiate) the
+    handle keeps its options: the next request sets every option a GET changes (URL,
+    headers, callbacks, timeout, HTTPGET). Any other handle is reset(), which drops every
+    option and the references pycurl keeps to our callbacks and the POSTFIELDS bytes, but
+    keeps the handle's caches (connections live in the multi), and set up again."""
+    free = transport._free
+    if len(free) >= POOL_MAX or transport._closed:
+        curl.close()
+        return
+    if not plain:
+        curl.reset()
+        setup_fixed(transport, curl)
+    free.append(curl)
+
+
 def new_handle(transport):
     """A new easy handle with the options every request of ``transport`` has."""
     curl = pycurl.Curl()
@@ -261,7 +277,7 @@ def new_handle(transport):
 
 def setup(curl, request):
     """Set the options of ``request`` (a ``_transport._Request``) on ``curl``, a handle
-    with the options every request has (``Transport._setup_fixed``)."""
+    with the options every request has (:func:`setup_fixed`)."""
     setopt = curl.setopt
     # A reused handle keeps its cookies, reset() or not: wipe them.
     setopt(COOKIELIST, "ALL")
@@ -283,7 +299,7 @@ def setup(curl, request):
         setopt(CUSTOMREQUEST, method)
     setopt(HTTPHEADER, request.headers)
     # A bound list.append is called from C without a Python frame; the final response's
-    # lines are picked out once the transfer is done (_transport._final_header_lines).
+    # lines are picked out once the transfer is done (final_header_lines).
     setopt(HEADERFUNCTION, request.header_lines.append)
     if request.sink is not None:
         setopt(WRITEFUNCTION, request.on_sink)
@@ -393,7 +409,7 @@ cdef object acquire(lock):
                 pending = exc
 
 
-def promote(transport):
+cdef bint promote(transport) except -1:
     """Hand the driving role to the first thread waiting as a follower, if any and the
     transport is open (with the lock held); return whether it was handed."""
     followers = transport._followers
@@ -407,26 +423,31 @@ def promote(transport):
     return True
 
 
-cdef leave(transport):
-    """Give up the driving role of :func:`run_alone` (with the lock held): to a follower; else
-    to the transport thread at once when something must be dealt with in Python (finished
-    transfers, a waiting main thread, the end of a closed transport); else, with transfers
-    queued or in flight, the transport thread takes them at its next tick unless the main
-    thread, waiting for the next one, takes the role first."""
+def release_role(transport):
+    """Give up the driving role (with the lock held): to a follower; else to the transport
+    thread at once when something must be dealt with in Python (finished transfers, a
+    waiting main thread, the end of a closed transport); else, with transfers queued or in
+    flight, the transport thread takes them at its next tick unless a thread waiting for one
+    takes the role first. Returns whether the transport thread is wanted but has ended (the
+    caller then starts one; never while run_alone drives, since the thread does not end while
+    the role is taken)."""
     if promote(transport):
-        return
+        return False
     transport._driving = False
     transport._driver = None
     if transport._closed or transport._backlog or transport._bystander is not None:
         transport._urgent = True
     elif not (transport._queue or transport._active or transport._taken):
-        return
+        return False
+    if transport._thread is None:
+        return not transport._closed
     if transport._urgent or transport._asleep:
         transport._asleep = False
         try:  # _transport._Signal.set()
             transport._nudge._lock.release()
         except RuntimeError:
             pass
+    return False
 
 
 cdef bint plain(item):
@@ -450,9 +471,6 @@ def run_alone(transport, transfer, deadline):
     becomes readable), when ``deadline`` passes, and when a finished transfer needs Python
     code: its error is made there, and done callbacks and other waiting threads are served
     there. The caller then waits as usual.
-
-    Returns the handles of finished transfers that the caller is to reset and pool (those
-    that were not plain GETs), or None.
 
     Every change to the transport's state is made between two C calls that cannot raise, so
     that an exception from a signal handler (out of ``poll``, ``socket_action`` or a lock
@@ -483,9 +501,8 @@ def run_alone(transport, transfer, deadline):
         raise pending
     if not alone:
         return None
-    spent = []
     try:
-        drive(transport, transfer, deadline, spent)
+        drive(transport, transfer, deadline)
     except pycurl.error:
         # libcurl's multi handle failed (no signal handler raises this): as when the general
         # path's driver fails, the next driver resets the transport, failing what is in
@@ -499,14 +516,13 @@ def run_alone(transport, transfer, deadline):
     finally:
         late = acquire(lock)
         try:
-            leave(transport)
+            release_role(transport)
         finally:
             lock.release()
         if pending is None:
             pending = late
     if pending is not None:
         raise pending
-    return spent or None
 
 
 cdef bint start(transport, list free, request) except -1:
@@ -527,7 +543,7 @@ cdef bint start(transport, list free, request) except -1:
     return True
 
 
-cdef bint finish(transport, list free, list spent) except -1:
+cdef bint finish(transport) except -1:
     """Complete the transfer of the first handle of the backlog and pool its handle; False
     when it needs the general path (an error, a done callback, a waiting thread)."""
     handle, code, text = transport._backlog[0]
@@ -559,13 +575,7 @@ cdef bint finish(transport, list free, list spent) except -1:
         transport._backlog.popleft()
         content.release()
         request.header_lines = []  # the reply's now
-        if request.method != "GET" or request.negotiate:
-            spent.append(handle)
-        elif len(free) < POOL_MAX and not transport._closed:
-            # Its options stay: the next request sets every option a GET changes.
-            free.append(handle)
-        else:
-            handle.close()
+        recycle(transport, handle, request.method == "GET" and not request.negotiate)
     if pending is not None:
         raise pending
     return done
@@ -632,7 +642,7 @@ cpdef int pump(transport, deadline) except -1:
             return status
 
 
-cdef drive(transport, transfer, deadline, list spent):
+cdef drive(transport, transfer, deadline):
     """The body of :func:`run_alone`, with the driving role held."""
     cdef list free = transport._free
     cdef int status
@@ -646,7 +656,7 @@ cdef drive(transport, transfer, deadline, list spent):
         if status == LATE:
             return
         while backlog:
-            if not finish(transport, free, spent):
+            if not finish(transport):
                 return
         if status == WOKEN:
             return

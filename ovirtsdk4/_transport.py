@@ -800,15 +800,7 @@ class Transport:
     def _release_role(self):
         """Give up the driving role (with the lock held): to a waiting thread if there is one,
         else to whoever comes next (the transport thread looks for work nobody drives)."""
-        if _curl.promote(self):
-            return
-        self._driving = False
-        self._driver = None
-        if self._closed:
-            self._nudge.set()
-        elif self._bystander is not None:
-            self._summon()
-        elif self._queue or self._active or self._taken or self._backlog:
+        if _curl.release_role(self):
             self._kick()
 
     def _wait(self, transfer, timeout):
@@ -829,10 +821,7 @@ class Transport:
         me = threading.get_ident()
         leads = me != threading.main_thread().ident
         if not leads:
-            spent = _curl.run_alone(self, transfer, deadline)
-            # Handles nobody else has: cut short, this loses them and nothing else.
-            while spent:
-                self._recycle(spent.pop())
+            _curl.run_alone(self, transfer, deadline)
         while not transfer._done:
             driving = False
             try:
@@ -1034,7 +1023,7 @@ class Transport:
                 code, text = exc.args[0], exc.args[1]
             else:  # e.g. a URL pycurl cannot encode
                 code, text = None, f"Cannot set up the request: {exc}"
-            self._recycle(curl)
+            _curl.recycle(self, curl, False)
             request.transfer._complete(error=TransferError(code, text))
             return
         request.curl = curl
@@ -1078,8 +1067,8 @@ class Transport:
         # Drop the body and lines now: the callbacks of a handle kept as is refer to them.
         request.content.release()
         request.header_lines = []
-        self._recycle(
-            curl, request.method == "GET" and request.sink is None and not request.negotiate
+        _curl.recycle(
+            self, curl, request.method == "GET" and request.sink is None and not request.negotiate
         )
 
     @staticmethod
@@ -1101,20 +1090,6 @@ class Transport:
             request.content.getvalue(),
             curl.getinfo(pycurl.EFFECTIVE_URL),
         )
-
-    def _recycle(self, curl, plain=False):
-        """Put a handle back in the pool. After a ``plain`` GET (no sink, no Negotiate) the
-        handle keeps its options: the next request sets every option a GET changes (URL,
-        headers, callbacks, timeout, HTTPGET). Any other handle is reset(), which drops every
-        option and the references pycurl keeps to our callbacks and the POSTFIELDS bytes, but
-        keeps the handle's caches (connections live in the multi), and set up again."""
-        if len(self._free) >= _curl.POOL_MAX or self._closed:
-            curl.close()
-            return
-        if not plain:
-            curl.reset()
-            _curl.setup_fixed(self, curl)
-        self._free.append(curl)
 
     def resume(self, transfer):
         """Resume a transfer whose sink paused it (returned ``pycurl.WRITEFUNC_PAUSE``)."""
@@ -1139,7 +1114,7 @@ class Transport:
         curl = request.curl
         if curl is not None and curl in self._active:
             _curl.remove(self._multi, self._active, curl)
-            self._recycle(curl)
+            _curl.recycle(self, curl, False)
         transfer._complete(error=TransferError(None, "The request was cancelled"))
 
     def _cleanup(self):
