@@ -9,17 +9,26 @@ per request of:
 * ``raw multi``: 200 easy handles on one ``CurlMulti`` (8 connections), ``perform()`` and
   ``select()`` until all are done (the floor of 200 futures);
 * ``parse``: ``Reader.read`` of the VM document alone;
+* ``raw easy, then parse``: the two in one loop, each body parsed as it arrives: the smallest
+  script that does what a ``get()`` does. It costs more than the sum of the two rows above,
+  which run apart with their code and data warm in the CPU's caches;
 * ``ours get``: ``vm_service(id).get()`` from the main thread, and from another thread;
 * ``ours futures``: 200 ``get(wait=False)``, then ``wait()`` on each;
 * the same two for the official SDK (a child process of ``OVIRTSDK_REF_PYTHON``);
 * ``list``: ``vms_service().list()`` of ``--list`` VMs (ours, official), with the parse alone.
+
+Every row runs once per round, the rows in turn (the official's in a child process that runs
+a round when told), so that the changes of speed of a shared machine fall on all rows alike.
+The table gives each row's median; below it, the CPU beyond the floor and the official's
+ratio to ours are taken round by round, from rows of the same round, as median (min .. max).
 
 Run from the repository root::
 
     OVIRTSDK_REF_PYTHON=../ref/bin/python PYTHONPATH=. .venv/bin/python bench/request_path.py
 
 ``--rounds N`` (default 7), ``--requests N`` per round (default 300), ``--list N`` (default 0:
-no list rows; 10000 for the 102 MB list), ``--only ours`` skips the official child.
+no list rows; 10000 for the 102 MB list), ``--list-rounds N`` (default 3), ``--only ours``
+skips the official child, ``--scheme http`` (or ``https``) runs one scheme only.
 
 ``--loop KIND N [SCHEME]`` runs N requests of one kind and nothing else (``raw``, ``raw-multi``,
 ``parse``, ``get-main``, ``get-other``, ``futures``: 200 at a time), for instruction counts
@@ -61,18 +70,13 @@ HEADERS = [
 ]
 
 
-def _timed(fn, rounds, per_round):
-    """(median cpu, median wall) per item over ``rounds`` calls of ``fn``, after a warm-up."""
+def _round(fn, per_round):
+    """(cpu, wall) per item of one call of ``fn``, all threads' CPU counted."""
+    gc.collect()
+    c0, w0 = time.process_time(), time.perf_counter()
     fn()
-    cpu, wall = [], []
-    for _ in range(rounds):
-        gc.collect()
-        c0, w0 = time.process_time(), time.perf_counter()
-        fn()
-        w1, c1 = time.perf_counter(), time.process_time()
-        cpu.append((c1 - c0) / per_round)
-        wall.append((w1 - w0) / per_round)
-    return statistics.median(cpu), statistics.median(wall)
+    w1, c1 = time.perf_counter(), time.process_time()
+    return (c1 - c0) / per_round, (w1 - w0) / per_round
 
 
 def _curl(url, ca_file):
@@ -87,7 +91,8 @@ def _curl(url, ca_file):
     return curl
 
 
-def raw_easy(url, ca_file, n):
+def raw_easy(url, ca_file, n, read=None):
+    """``n`` requests on one reused easy handle; with ``read``, each body is given to it."""
     import pycurl
 
     curl = _curl(url, ca_file)
@@ -98,7 +103,9 @@ def raw_easy(url, ca_file, n):
             curl.setopt(pycurl.WRITEFUNCTION, buffer.write)
             curl.perform()
             assert curl.getinfo(pycurl.RESPONSE_CODE) == 200
-            buffer.getvalue()
+            body = buffer.getvalue()
+            if read is not None:
+                read(body)
 
     return run
 
@@ -126,64 +133,123 @@ def parse(document, n):
     return run
 
 
-def sdk_rows(url, list_url, ca_file, rounds, n, list_rounds, where):
-    """Rows of the importable ovirtsdk4 (ours, or the official one in a child)."""
+def sdk_jobs(url, list_url, ca_file, n, where):
+    """The round functions of the importable ovirtsdk4 (ours, or the official one in the child),
+    ``{row: (function, items per round)}``, and a function that closes their connections."""
     import ovirtsdk4
 
     vm_id = "123"
     ca_file = ca_file or None
     connection = ovirtsdk4.Connection(url=url, token="x", ca_file=ca_file, connections=CONNECTIONS)
-    vms = connection.system_service().vms_service()
-    vm_service = vms.vm_service
-    rows = {}
+    vm_service = connection.system_service().vms_service().vm_service
+    connections = [connection]
 
     def get():
         for _ in range(n):
             vm_service(vm_id).get()
+
+    def get_other():
+        thread = threading.Thread(target=get)
+        thread.start()
+        thread.join()
 
     def futures():
         pending = [vm_service(vm_id).get(wait=False) for _ in range(FUTURES)]
         for future in pending:
             future.wait()
 
-    rows[f"{where} get (main thread)"] = _timed(get, rounds, n)
+    jobs = {f"{where} get (main thread)": (get, n)}
     if where == "ours":
-        box = []
-        thread = threading.Thread(target=lambda: box.append(_timed(get, rounds, n)))
-        thread.start()
-        thread.join()
-        rows[f"{where} get (other thread)"] = box[0]
-    rows[f"{where} futures {FUTURES}"] = _timed(futures, rounds, FUTURES)
-    connection.close(logout=False)
+        jobs[f"{where} get (other thread)"] = (get_other, n)
+    jobs[f"{where} futures {FUTURES}"] = (futures, FUTURES)
     if list_url:
-        connection = ovirtsdk4.Connection(
+        lister = ovirtsdk4.Connection(
             url=list_url, token="x", ca_file=ca_file, connections=CONNECTIONS
         )
-        lister = connection.system_service().vms_service().list
-        rows[f"{where} list"] = _timed(lister, list_rounds, 1)
-        connection.close(logout=False)
-    return rows
+        connections.append(lister)
+        jobs[f"{where} list"] = (lister.system_service().vms_service().list, 1)
+
+    def close():
+        for each in connections:
+            each.close(logout=False)
+
+    return jobs, close
 
 
 def child_main(argv):
-    """``request_path.py --child URL LIST_URL CA ROUNDS N LIST_ROUNDS``: official rows as JSON."""
-    url, list_url, ca_file, rounds, n, list_rounds = argv
-    rows = sdk_rows(url, list_url, ca_file, int(rounds), int(n), int(list_rounds), "official")
-    print(json.dumps(rows))
+    """``request_path.py --child URL LIST_URL CA N``: the official's rounds, one per line of
+    standard input naming a row (its first round is a warm-up), each answered by a JSON line."""
+    url, list_url, ca_file, n = argv
+    jobs, close = sdk_jobs(url, list_url, ca_file, int(n), "official")
+    print(json.dumps(list(jobs)), flush=True)
+    warm = set()
+    for line in sys.stdin:
+        name = line.strip()
+        fn, per_round = jobs[name]
+        if name not in warm:
+            warm.add(name)
+            fn()
+        print(json.dumps(_round(fn, per_round)), flush=True)
+    close()
 
 
-def official_rows(url, list_url, ca_file, rounds, n, list_rounds):
-    python = os.environ.get("OVIRTSDK_REF_PYTHON")
-    if not python:
-        return {}
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    argv = [python, os.path.abspath(__file__), "--child", url, list_url, ca_file]
-    argv += [str(rounds), str(n), str(list_rounds)]
-    with tempfile.TemporaryDirectory() as cwd:
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=900)
-    if done.returncode:
-        raise RuntimeError(done.stderr.decode()[-2000:])
-    return {k: tuple(v) for k, v in json.loads(done.stdout.decode().splitlines()[-1]).items()}
+class Official:
+    """The official SDK's rows, a round at a time, in a child process of
+    ``OVIRTSDK_REF_PYTHON`` (both packages are named ``ovirtsdk4``), so that its rounds can
+    alternate with ours."""
+
+    def __init__(self, url, list_url, ca_file, n):
+        python = os.environ["OVIRTSDK_REF_PYTHON"]
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        self._cwd = tempfile.TemporaryDirectory()
+        argv = [python, os.path.abspath(__file__), "--child", url, list_url, ca_file, str(n)]
+        self._child = subprocess.Popen(
+            argv,
+            cwd=self._cwd.name,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.jobs = {name: self._job(name) for name in json.loads(self._answer())}
+
+    def _answer(self):
+        line = self._child.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the official's child ended (status {self._child.wait()})")
+        return line
+
+    def _job(self, name):
+        def run():
+            self._child.stdin.write(name + "\n")
+            self._child.stdin.flush()
+            return tuple(json.loads(self._answer()))
+
+        return run
+
+    def close(self):
+        self._child.stdin.close()
+        self._child.wait(timeout=60)
+        self._cwd.cleanup()
+
+
+def interleaved(jobs, rounds):
+    """``{row: [(cpu, wall), ...]}``: a warm-up round of every job, then ``rounds`` rounds in
+    each of which every job runs once, in turn, so that the changes of speed of a shared
+    machine (its CPU can run at half speed for minutes) fall on all rows alike. A job is
+    ``(function, items per round)``, or a function of no argument that returns the
+    ``(cpu, wall)`` of one round measured elsewhere (the official's child)."""
+
+    def once(job):
+        return job() if callable(job) else _round(*job)
+
+    for job in jobs.values():
+        once(job)
+    samples = {name: [] for name in jobs}
+    for _ in range(rounds):
+        for name, job in jobs.items():
+            samples[name].append(once(job))
+    return samples
 
 
 def main():
@@ -191,11 +257,14 @@ def main():
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--list", type=int, default=0)
+    parser.add_argument("--list-rounds", type=int, default=3)
     parser.add_argument("--only", choices=("ours",))
     parser.add_argument("--scheme", choices=("http", "https"), action="append")
     args = parser.parse_args()
+    from ovirtsdk4 import reader
     from ovirtsdk4.testing._tls import make_tls_material
 
+    official = args.only != "ours" and bool(os.environ.get("OVIRTSDK_REF_PYTHON"))
     with tempfile.TemporaryDirectory() as tmp:
         tls = make_tls_material(os.path.join(tmp, "tls"))
         counts = {1000}
@@ -220,21 +289,29 @@ def main():
                 url = server.url(1000, scheme)
                 list_url = server.url(args.list, scheme) if args.list else ""
                 vm_url = url + "/vms/123"
-                n, rounds = args.requests, args.rounds
-                rows = {
-                    "raw easy": _timed(raw_easy(vm_url, ca_file, n), rounds, n),
-                    f"raw multi {FUTURES}": _timed(
-                        raw_multi(vm_url, ca_file, FUTURES), rounds, FUTURES
-                    ),
-                    "parse (VM)": _timed(parse(document, n), rounds, n),
+                n = args.requests
+                small = {
+                    "raw easy": (raw_easy(vm_url, ca_file, n), n),
+                    f"raw multi {FUTURES}": (raw_multi(vm_url, ca_file, FUTURES), FUTURES),
+                    "parse (VM)": (parse(document, n), n),
+                    "raw easy, then parse": (raw_easy(vm_url, ca_file, n, reader.Reader.read), n),
                 }
-                list_rounds = 3
+                big = {}
                 if list_document is not None:
-                    rows["parse (list)"] = _timed(parse(list_document, 1), list_rounds, 1)
-                rows.update(sdk_rows(url, list_url, ca_file, rounds, n, list_rounds, "ours"))
-                if args.only != "ours":
-                    rows.update(official_rows(url, list_url, ca_file, rounds, n, list_rounds))
-                _print(scheme, rows)
+                    big["parse (list)"] = (parse(list_document, 1), 1)
+                ours, close = sdk_jobs(url, list_url, ca_file, n, "ours")
+                ref = Official(url, list_url, ca_file, n) if official else None
+                try:
+                    for name, job in [*ours.items(), *(ref.jobs.items() if ref else ())]:
+                        (big if name.endswith(" list") else small)[name] = job
+                    samples = interleaved(small, args.rounds)
+                    if big:
+                        samples.update(interleaved(big, args.list_rounds))
+                finally:
+                    close()
+                    if ref is not None:
+                        ref.close()
+                _print(scheme, samples)
 
 
 def loop_main(kind, n, scheme="http"):
@@ -287,28 +364,43 @@ def loop_main(kind, n, scheme="http"):
                 run()
 
 
-def _print(scheme, rows):
+def _print(scheme, samples):
+    """The median of each row; then, from the rows of each round, the CPU beyond the floor and
+    the official's ratios to ours, as median (min .. max) over the rounds."""
     print(f"\n{scheme}: median per request (per list for list rows)")
     print(f"{'row':<28} {'cpu':>10} {'wall':>10}")
-    for name, (cpu, wall) in rows.items():
+    for name, values in samples.items():
+        cpu = statistics.median(v[0] for v in values)
+        wall = statistics.median(v[1] for v in values)
         print(f"{name:<28} {_fmt(cpu):>10} {_fmt(wall):>10}")
-    floor = rows["raw easy"][0] + rows["parse (VM)"][0]
-    multi_floor = rows[f"raw multi {FUTURES}"][0] + rows["parse (VM)"][0]
-    ours = rows.get("ours get (main thread)")
-    if ours:
-        print(f"ours get (main) cpu - (raw easy + parse) = {_fmt(ours[0] - floor)}")
-    other = rows.get("ours get (other thread)")
-    if other:
-        print(f"ours get (other) cpu - (raw easy + parse) = {_fmt(other[0] - floor)}")
-    fut = rows.get(f"ours futures {FUTURES}")
-    if fut:
-        print(f"ours futures cpu - (raw multi + parse) = {_fmt(fut[0] - multi_floor)}")
-    off = rows.get("official get (main thread)")
-    if off and ours:
-        print(f"official / ours get: wall {off[1] / ours[1]:.2f}x, cpu {off[0] / ours[0]:.2f}x")
-    off_list, ours_list = rows.get("official list"), rows.get("ours list")
-    if off_list and ours_list:
-        print(f"official / ours list: wall {off_list[1] / ours_list[1]:.2f}x")
+    print("each round apart: median (min .. max)")
+
+    def show(label, values, fmt):
+        if values:
+            values = sorted(values)
+            low, mid, high = fmt(values[0]), fmt(statistics.median(values)), fmt(values[-1])
+            print(f"{label:<44} {mid:>10}  ({low} .. {high})")
+
+    def column(name, i):
+        return [v[i] for v in samples.get(name, ())]
+
+    for row, floor in (
+        ("ours get (main thread)", "raw easy"),
+        ("ours get (other thread)", "raw easy"),
+        (f"ours futures {FUTURES}", f"raw multi {FUTURES}"),
+    ):
+        beyond = zip(column(row, 0), column(floor, 0), column("parse (VM)", 0), strict=False)
+        show(f"{row} cpu - ({floor} + parse)", [o - r - p for o, r, p in beyond], _fmt)
+    ours, floor = column("ours get (main thread)", 0), column("raw easy, then parse", 0)
+    show(
+        "ours get (main thread) cpu - raw easy, then parse",
+        [o - f for o, f in zip(ours, floor, strict=False)],
+        _fmt,
+    )
+    for row in ("get (main thread)", f"futures {FUTURES}", "list"):
+        for i, measure in ((0, "cpu"), (1, "wall")):
+            ratios = zip(column(f"official {row}", i), column(f"ours {row}", i), strict=False)
+            show(f"official / ours {row}, {measure}", [a / b for a, b in ratios], "{:.2f}x".format)
 
 
 def _fmt(seconds):

@@ -259,13 +259,24 @@ class BodyStream:
     At most about ``limit`` bytes wait in memory: past that the transfer is paused (never
     blocked: the driving thread goes on serving the other transfers) until the consumer has
     read half of them. ``start_line()`` waits for the reply to begin.
+
+    A consumer that finds nothing to read sleeps until a quarter of ``limit`` has come (or
+    the transfer has ended, or :data:`_BATCH_WAIT` has passed), not until the next chunk:
+    libcurl hands the body over 16 KB at a time, and the sink needs the GIL for each one,
+    which a consumer busy parsing holds. Woken at every chunk, the two threads would take
+    turns 16 KB at a time (measured: 5,000 of the 6,100 reads of a 102 MB list), each turn
+    two thread switches and the GIL changing hands.
     """
 
     def __init__(self, transport, limit=1 << 20):
         self._transport = transport
         self._limit = limit
+        self._batch = max(1, limit // 4)
         self._chunks = collections.deque()
         self._size = 0
+        # The sink wakes the consumer once this many bytes wait (then no more until the
+        # consumer asks again): the first chunk, for start_line(); a batch, for read().
+        self._wake_at = 1
         self._paused = False
         self._lines = None
         # The reader (often the main thread, where signal handlers run) waits on _news with
@@ -294,7 +305,11 @@ class BodyStream:
                 return pycurl.WRITEFUNC_PAUSE
             self._chunks.append(bytes(chunk))
             self._size += len(chunk)
-        self._news.set()
+            wake = self._size >= self._wake_at
+            if wake:
+                self._wake_at = _NEVER
+        if wake:
+            self._news.set()
         return None
 
     def _done(self, transfer):
@@ -316,8 +331,8 @@ class BodyStream:
     def read(self, size=-1):
         """Up to ``size`` bytes of the body (a buffered chunk for -1), ``b''`` at its end.
         Raises the transfer's error if it failed."""
-        while not self._chunks and not self.transfer.done():
-            self._news.wait()
+        if not self._chunks:
+            self._await_batch()
         with self._lock:
             if not self._chunks:
                 self.transfer.result()  # raises the error, if any
@@ -333,6 +348,18 @@ class BodyStream:
         if resume:
             self._transport.resume(self.transfer)
         return chunk
+
+    def _await_batch(self):
+        """Sleep until a batch of the body waits, or the transfer has ended; once
+        :data:`_BATCH_WAIT` has passed (a body that comes slowly), until anything waits."""
+        batch = self._batch
+        while not self.transfer.done():
+            with self._lock:
+                if self._size >= batch:
+                    return
+                self._wake_at = batch
+            if not self._news.wait(_BATCH_WAIT if batch > 1 else -1):
+                batch = 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,6 +495,9 @@ _IDLE_EXIT = 10.0  # seconds without any work after which the transport thread e
 # starts within _TICK seconds; streams are started at once (see Transport._hurry).
 _TICK = 0.01
 _WATCH = 0.5
+# BodyStream: how long a consumer waits for a batch of a body before it takes less.
+_BATCH_WAIT = 0.02
+_NEVER = float("inf")
 
 
 class Transport:

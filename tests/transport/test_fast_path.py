@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from ovirtsdk4 import _transport
 from ovirtsdk4._transport import BodyStream, TransferError, _Waiter
 from ovirtsdk4.testing._http import Response
 
@@ -343,3 +344,56 @@ def test_a_driver_failing_mid_bookkeeping_resets_the_transport(
     assert "reset" in outcomes and False not in outcomes
     assert transport.submit("GET", https_server.url("/after"), []).result(10).body == b"/after"
     assert not transport._tainted
+
+
+class CountingSignal:
+    """A stream's wake-up signal, counting how often its reader waits."""
+
+    def __init__(self, signal):
+        self.signal = signal
+        self.waits = 0
+
+    def set(self):
+        self.signal.set()
+
+    def wait(self, timeout=-1):
+        self.waits += 1
+        return self.signal.wait(timeout)
+
+
+def test_a_reader_with_nothing_to_read_waits_for_a_batch_not_for_each_chunk(
+    https_server, transport, monkeypatch
+):
+    """libcurl hands a body over 16 KB at a time; a reader woken for each piece would trade
+    the GIL with the driving thread 16 KB at a time. It sleeps until a quarter of the
+    stream's limit has come (or the transfer has ended). The wait for a batch is made long,
+    so that a slow test server on a loaded machine gets no smaller batches."""
+    monkeypatch.setattr(_transport, "_BATCH_WAIT", 30)
+    body = bytes(range(256)) * (16 * 1024)  # 4 MB: 256 pieces of 16 KB, 16 batches of 256 KB
+    https_server.handler = lambda request: Response(200, body, chunked=True, chunk_size=64 * 1024)
+    stream = BodyStream(transport)
+    stream._news = counting = CountingSignal(stream._news)
+    stream.start("GET", https_server.url("/big"), [])
+    assert stream.start_line()[0] == 200
+    received = []
+    while chunk := stream.read(100_000):
+        received.append(chunk)
+    assert b"".join(received) == body
+    assert counting.waits < 64, counting.waits
+
+
+def test_a_body_that_comes_slowly_is_read_as_it_comes(https_server, transport):
+    """The wait for a batch is short: a reader of a slow body gets each piece soon after it
+    came, not once a batch (or the whole body) is there. Pieces come a second apart."""
+    https_server.handler = lambda request: Response(
+        200, b"x" * 3000, chunked=True, chunk_size=1000, chunk_delay=1.0
+    )
+    stream = BodyStream(transport).start("GET", https_server.url("/slow"), [])
+    assert stream.start_line()[0] == 200
+    pieces = [stream.read(100_000)]
+    started = time.monotonic()
+    pieces.append(stream.read(100_000))  # the second piece, not the second and third
+    assert time.monotonic() - started < 1.6
+    while chunk := stream.read(100_000):
+        pieces.append(chunk)
+    assert b"".join(pieces) == b"x" * 3000
