@@ -321,6 +321,26 @@ def remove(multi, dict active, curl):
     del active[curl]
 
 
+cpdef retire(transport, curl, request):
+    """Take the handle of a finished ``request`` out of the transport (:func:`remove`), drop
+    the request's body and header lines (the callbacks of a handle kept as is refer to them)
+    and put the handle back in the pool, kept as is after a plain GET (:func:`recycle`)."""
+    remove(transport._multi, transport._active, curl)
+    request.content.release()
+    request.header_lines = []
+    recycle(
+        transport, curl, request.method == "GET" and request.sink is None and not request.negotiate
+    )
+
+
+cpdef Reply reply_of(curl, request):
+    """The :class:`Reply` of ``request``, finished well on ``curl``."""
+    return Reply(
+        curl.getinfo(RESPONSE_CODE), request.header_lines, request.content.getvalue(),
+        curl.getinfo(EFFECTIVE_URL)
+    )
+
+
 cdef class Reply:
     """A finished exchange. ``status``: the HTTP status (int); ``reason``: the reason phrase
     (``''`` on HTTP/2); ``headers``: lower-cased name -> value, the last one wins;
@@ -556,10 +576,7 @@ cdef bint finish(transport) except -1:
     transfer = request.transfer
     if code is not None or content.oversize or request.sink is not None:
         return False
-    reply = Reply(
-        handle.getinfo(RESPONSE_CODE), request.header_lines, content.getvalue(),
-        handle.getinfo(EFFECTIVE_URL)
-    )
+    reply = reply_of(handle, request)
     lock = transport._lock
     pending = acquire(lock)
     try:
@@ -571,11 +588,8 @@ cdef bint finish(transport) except -1:
     finally:
         lock.release()
     if done:
-        remove(transport._multi, active, handle)
+        retire(transport, handle, request)
         transport._backlog.popleft()
-        content.release()
-        request.header_lines = []  # the reply's now
-        recycle(transport, handle, request.method == "GET" and not request.negotiate)
     if pending is not None:
         raise pending
     return done

@@ -1091,15 +1091,9 @@ class Transport:
             elif code is not None:
                 error, reply = TransferError(code, text or f"libcurl error {code}"), None
             else:
-                error, reply = None, self._reply(curl, request)
+                error, reply = None, _curl.reply_of(curl, request)
             request.transfer._complete(reply, error)
-        _curl.remove(self._multi, self._active, curl)
-        # Drop the body and lines now: the callbacks of a handle kept as is refer to them.
-        request.content.release()
-        request.header_lines = []
-        _curl.recycle(
-            self, curl, request.method == "GET" and request.sink is None and not request.negotiate
-        )
+        _curl.retire(self, curl, request)
 
     @staticmethod
     def _oversize_error(request):
@@ -1110,15 +1104,6 @@ class Transport:
             "download was stopped",
             limit=limit,
             url=request.url,
-        )
-
-    @staticmethod
-    def _reply(curl, request):
-        return Reply(
-            curl.getinfo(pycurl.RESPONSE_CODE),
-            request.header_lines,
-            request.content.getvalue(),
-            curl.getinfo(pycurl.EFFECTIVE_URL),
         )
 
     def resume(self, transfer):
