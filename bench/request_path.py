@@ -397,33 +397,35 @@ def _print(scheme, samples):
     def column(name, i):
         return [v[i] for v in samples.get(name, ())]
 
-    for row, floor in (
+    def difference(row, *parts):
+        """``row``'s CPU minus the sum of ``parts``'s, round by round."""
+        label = parts[0] if len(parts) == 1 else f"({' + '.join(parts)})"
+        rounds = zip(column(row, 0), *(column(part, 0) for part in parts), strict=False)
+        show(f"{row} cpu - {label}", [first - sum(rest) for first, *rest in rounds], _fmt)
+
+    def ratio(label, top, bottom, i):
+        rounds = zip(column(top, i), column(bottom, i), strict=False)
+        show(label, [a / b for a, b in rounds], "{:.2f}x".format)
+
+    difference("ours get (main thread)", "raw easy", "parse (VM)")
+    difference("ours get (other thread)", "raw easy", "parse (VM)")
+    difference(f"ours futures {FUTURES}", f"raw multi {FUTURES}", "parse (VM)")
+    for row, parts in (
         ("ours get (main thread)", "raw easy"),
-        ("ours get (other thread)", "raw easy"),
         (f"ours futures {FUTURES}", f"raw multi {FUTURES}"),
     ):
-        beyond = zip(column(row, 0), column(floor, 0), column("parse (VM)", 0), strict=False)
-        show(f"{row} cpu - ({floor} + parse)", [o - r - p for o, r, p in beyond], _fmt)
-    for row, floor, parts in (
-        ("ours get (main thread)", "raw easy, then parse", "raw easy"),
-        (f"ours futures {FUTURES}", f"raw multi {FUTURES}, then parse", f"raw multi {FUTURES}"),
-    ):
-        beyond = zip(column(row, 0), column(floor, 0), strict=False)
-        show(f"{row} cpu - {floor}", [o - f for o, f in beyond], _fmt)
-        together = zip(column(floor, 0), column(parts, 0), column("parse (VM)", 0), strict=False)
-        show(f"{floor} cpu - ({parts} + parse)", [t - r - p for t, r, p in together], _fmt)
+        floor = f"{parts}, then parse"
+        difference(row, floor)
+        difference(floor, parts, "parse (VM)")
     for row in ("get (main thread)", f"futures {FUTURES}", "list"):
         for i, measure in ((0, "cpu"), (1, "wall")):
-            ratios = zip(column(f"official {row}", i), column(f"ours {row}", i), strict=False)
-            show(f"official / ours {row}, {measure}", [a / b for a, b in ratios], "{:.2f}x".format)
+            ratio(f"official / ours {row}, {measure}", f"official {row}", f"ours {row}", i)
     for row, floor in (
         ("get (main thread)", "raw easy, then parse"),
         (f"futures {FUTURES}", f"raw multi {FUTURES}, then parse"),
         ("list", "parse (list)"),
     ):
-        ratios = zip(column(f"official {row}", 0), column(floor, 0), strict=False)
-        label = f"ceiling: official {row} / {floor}, cpu"
-        show(label, [a / b for a, b in ratios], "{:.2f}x".format)
+        ratio(f"ceiling: official {row} / {floor}, cpu", f"official {row}", floor, 0)
 
 
 def _fmt(seconds):
